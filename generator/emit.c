@@ -1,0 +1,412 @@
+/*
+ * Stage 5: the model becomes render contexts, one per output file, and the
+ * templates turn them into bytes.  Which files each server gets is a table
+ * (targets[]); how each server spells a setting lives in its templates.
+ * The contexts carry the policy in neutral pieces (a list of protocol
+ * names, the lowest and the disabled ones, ...) so a template composes its
+ * own syntax without code here knowing it.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "tlsgen.h"
+
+enum scope { PER_SERVER, PER_SERVICE };
+
+/* Every file tlsgen writes, per server. */
+static const struct target_file {
+	enum server	 server;
+	enum escape	 esc;
+	enum scope	 scope;
+	const char	*tmpl;		/* below templates/ */
+	const char	*path;		/* below the output root; %s: id */
+	mode_t		 mode;
+} targets[] = {
+	{ SRV_NGINX, ESC_NGINX, PER_SERVER, "nginx/nginx.conf",
+	    "etc/nginx/nginx.conf", 0644 },
+	{ SRV_NGINX, ESC_NGINX, PER_SERVICE, "nginx/site.conf",
+	    "etc/nginx/tlsgen/%s.conf", 0644 },
+	{ SRV_APACHE, ESC_APACHE, PER_SERVER, "apache/apache2.conf",
+	    "etc/apache2/apache2.conf", 0644 },
+	{ SRV_APACHE, ESC_APACHE, PER_SERVICE, "apache/site.conf",
+	    "etc/apache2/tlsgen/%s.conf", 0644 },
+};
+
+/* Protocols, lowest first, with the names servers' flags use. */
+static const struct {
+	unsigned	 bit;
+	const char	*name, *flag;
+} proto_table[] = {
+	{ 0, "SSLv3", "sslv3" },
+	{ PROTO_TLS10, "TLSv1", "tlsv1" },
+	{ PROTO_TLS11, "TLSv1.1", "tlsv1_1" },
+	{ PROTO_TLS12, "TLSv1.2", "tlsv1_2" },
+	{ PROTO_TLS13, "TLSv1.3", "tlsv1_3" },
+};
+
+struct emitter {
+	const struct model *m;
+	const struct emit_opts *o;
+	struct arena	*a;	/* contexts; freed after each file */
+	struct outset	*out;
+	struct diags	*d;
+	struct tmpl	*tmpls[sizeof(targets) / sizeof(targets[0])];
+};
+
+void
+outset_free(struct outset *os)
+{
+	size_t	 i;
+
+	for (i = 0; i < os->n; i++) {
+		free(os->v[i].path);
+		buf_free(&os->v[i].data);
+	}
+	free(os->v);
+	memset(os, 0, sizeof(*os));
+}
+
+struct outfile *
+outset_add(struct outset *os, const char *path, mode_t mode)
+{
+	struct outfile	*f;
+
+	if (os->n == os->cap) {
+		os->cap = os->cap ? os->cap * 2 : 16;
+		os->v = realloc(os->v, os->cap * sizeof(*os->v));
+		if (os->v == NULL)
+			abort();
+	}
+	f = &os->v[os->n++];
+	f->path = strdup(path);
+	if (f->path == NULL)
+		abort();
+	f->mode = mode;
+	buf_init(&f->data);
+	return f;
+}
+
+/* An address as a listen directive writes it: IPv6 in brackets. */
+static const char *
+listen_addr(struct arena *a, const struct address *addr)
+{
+	if (addr->family == AF_INET6)
+		return arena_printf(a, "[%s]", addr->text);
+	return addr->text;
+}
+
+/* A name usable as an nginx zone or a file stem: [a-z0-9_] only. */
+static const char *
+socket_name(struct arena *a, const struct address *addr, uint16_t port)
+{
+	char	*s = arena_printf(a, "tls_%s_%u", addr->text, port), *p;
+
+	for (p = s; *p != '\0'; p++)
+		if (*p == '.' || *p == ':')
+			*p = '_';
+	return s;
+}
+
+static bool
+pair_servable(const struct pair *p, const struct profile *prof)
+{
+	if (!p->inspected)
+		return true;
+	if (p->type == KEY_ECDSA)
+		return prof->cert_types & CERT_ECDSA;
+	if (p->type == KEY_RSA)
+		return prof->cert_types & CERT_RSA;
+	return false;
+}
+
+/* The policy, in pieces every server's template can compose. */
+static void
+ctx_policy(struct emitter *e, struct rnode *n, const struct service *s)
+{
+	const struct policy *p = &s->pol;
+	const char	*lowest = NULL, *g;
+	size_t		 i, k;
+	struct rnode	*item;
+
+	rn_str(n, "profile", p->profile->name);
+	rn_list(n, "protocols");
+	rn_list(n, "disabled_protocols");
+	for (i = 0; i < sizeof(proto_table) / sizeof(proto_table[0]); i++) {
+		if (proto_table[i].bit & p->protocols) {
+			item = rn_push(n, "protocols");
+			if (lowest == NULL)
+				lowest = proto_table[i].name;
+		} else if (lowest == NULL)
+			item = rn_push(n, "disabled_protocols");
+		else
+			continue;
+		rn_str(item, "name", proto_table[i].name);
+		rn_str(item, "flag", proto_table[i].flag);
+	}
+	rn_str(n, "min_protocol", lowest);
+	rn_bool(n, "tls12", p->protocols & PROTO_TLS12);
+	rn_bool(n, "tls13", p->protocols & PROTO_TLS13);
+	rn_str(n, "ciphers", p->ciphers);
+	rn_str(n, "suites", p->suites);
+	rn_str(n, "groups", p->groups);
+	rn_list(n, "group_list");
+	for (g = p->groups; *g != '\0'; g += k + (g[k] == ':')) {
+		k = strcspn(g, ":");
+		rn_str(rn_push(n, "group_list"), "name",
+		    arena_strndup(e->a, g, k));
+	}
+	rn_bool(n, "server_order", p->server_order);
+	rn_bool(n, "hsts", p->hsts_max_age > 0);
+	rn_strf(n, "hsts_max_age", "%ld", p->hsts_max_age);
+	rn_bool(n, "hsts_sub", p->hsts_sub);
+	rn_bool(n, "hsts_preload", p->hsts_preload);
+	rn_bool(n, "staple", p->staple);
+	rn_strf(n, "cache_size", "%llu", (unsigned long long)p->cache_size);
+	rn_strf(n, "cache_timeout", "%ld", p->cache_timeout);
+	rn_bool(n, "tickets", p->tickets);
+	rn_bool(n, "dh", strcmp(p->profile->dh, "none") != 0);
+	rn_str(n, "dh_group", p->profile->dh);
+}
+
+static void
+ctx_common(struct emitter *e, struct rnode *n)
+{
+	const struct model *m = e->m;
+
+	rn_str(n, "version", TLSGEN_VERSION);
+	rn_str(n, "source", e->o->source_name);
+	rn_str(n, "run_dir", m->layout.run);
+	rn_str(n, "log_dir", m->layout.log);
+	rn_str(n, "state_dir", m->layout.state);
+	rn_str(n, "spool_dir", m->layout.spool);
+	rn_str(n, "acme_dir", m->layout.acme);
+	rn_str(n, "trust_bundle", m->trust_bundle ? m->trust_bundle :
+	    "/etc/ssl/certs/ca-certificates.crt");
+	rn_str(n, "domain", m->domain ? m->domain : "");
+	rn_str(n, "server_name", m->domain ? m->domain : "localhost");
+}
+
+static void
+ctx_service(struct emitter *e, struct rnode *n, const struct service *s)
+{
+	struct rnode	*item;
+	size_t		 i;
+
+	rn_str(n, "id", s->id);
+	rn_str(n, "first_host", s->nhosts ? s->hosts[0] : "");
+	rn_list(n, "hosts");
+	rn_list(n, "alias_hosts");
+	for (i = 0; i < s->nhosts; i++) {
+		rn_str(rn_push(n, "hosts"), "name", s->hosts[i]);
+		if (i > 0)
+			rn_str(rn_push(n, "alias_hosts"), "name", s->hosts[i]);
+	}
+	rn_list(n, "pairs");
+	for (i = 0; s->cert != NULL && i < s->cert->npairs; i++) {
+		const struct pair *p = &s->cert->pairs[i];
+
+		if (!pair_servable(p, s->pol.profile))
+			continue;
+		item = rn_push(n, "pairs");
+		rn_str(item, "cert", p->cert);
+		rn_str(item, "key", p->key);
+	}
+	ctx_policy(e, n, s);
+	if (s->kind != SVC_WEB)
+		return;
+	rn_str(n, "addr", listen_addr(e->a, &s->listen));
+	rn_strf(n, "http_port", "%u", s->http_port);
+	rn_strf(n, "https_port", "%u", s->https_port);
+	rn_bool(n, "http", s->http_port != 0);
+	/* A redirect names the port only when it is not the default. */
+	rn_str(n, "https_suffix", s->https_port == 443 ? "" :
+	    arena_printf(e->a, ":%u", s->https_port));
+	rn_str(n, "zone", socket_name(e->a, &s->listen, s->https_port));
+	rn_bool(n, "has_root", s->root != NULL);
+	rn_str(n, "root", s->root);
+	rn_bool(n, "has_proxy", s->has_proxy);
+	if (s->has_proxy)
+		rn_strf(n, "proxy_url", "%s://%s%s%s%s",
+		    s->proxy.https ? "https" : "http", s->proxy.host,
+		    s->proxy.port ? ":" : "",
+		    s->proxy.port ? arena_printf(e->a, "%u", s->proxy.port) :
+		    "", s->proxy.path);
+	else
+		rn_str(n, "proxy_url", "");
+}
+
+static int
+service_cmp(const void *x, const void *y)
+{
+	const struct service *a = *(const struct service *const *)x;
+	const struct service *b = *(const struct service *const *)y;
+	int	 r;
+
+	if ((r = strcmp(a->listen.text, b->listen.text)) != 0)
+		return r;
+	if (a->https_port != b->https_port)
+		return (int)a->https_port - (int)b->https_port;
+	return strcmp(a->id, b->id);
+}
+
+/*
+ * The sockets a web server listens on.  For HTTPS each gets the full TLS
+ * settings of its services (identical, policy.c made sure): nginx takes
+ * protocols and the session cache from the default server of a socket,
+ * and Apache needs each Listen once.
+ */
+static void
+ctx_web_sockets(struct emitter *e, struct rnode *n, enum server srv)
+{
+	const struct model *m = e->m;
+	const struct service **v, *prev = NULL;
+	size_t		 i, k = 0;
+	uint64_t	 cache_max = 0;
+	bool		 staple = false;
+	struct rnode	*item;
+
+	v = calloc(m->nsvcs + 1, sizeof(*v));
+	if (v == NULL)
+		abort();
+	for (i = 0; i < m->nsvcs; i++)
+		if (m->svcs[i].kind == SVC_WEB && m->svcs[i].server == srv)
+			v[k++] = &m->svcs[i];
+	qsort(v, k, sizeof(*v), service_cmp);
+	rn_list(n, "tls_sockets");
+	rn_list(n, "http_sockets");
+	for (i = 0; i < k; i++) {
+		const struct service *s = v[i];
+
+		if (s->pol.cache_size > cache_max)
+			cache_max = s->pol.cache_size;
+		staple |= s->pol.staple;
+		if (prev == NULL || strcmp(prev->listen.text,
+		    s->listen.text) != 0 || prev->https_port != s->https_port) {
+			item = rn_push(n, "tls_sockets");
+			ctx_policy(e, item, s);
+			rn_str(item, "addr", listen_addr(e->a, &s->listen));
+			rn_strf(item, "port", "%u", s->https_port);
+			rn_str(item, "zone", socket_name(e->a, &s->listen,
+			    s->https_port));
+		}
+		prev = s;
+	}
+	/* Plain HTTP sockets, each once (ports may repeat across addresses). */
+	for (i = 0; i < k; i++) {
+		size_t	 j;
+
+		if (v[i]->http_port == 0)
+			continue;
+		for (j = 0; j < i; j++)
+			if (v[j]->http_port == v[i]->http_port &&
+			    strcmp(v[j]->listen.text, v[i]->listen.text) == 0)
+				break;
+		if (j < i)
+			continue;
+		item = rn_push(n, "http_sockets");
+		rn_str(item, "addr", listen_addr(e->a, &v[i]->listen));
+		rn_strf(item, "port", "%u", v[i]->http_port);
+	}
+	rn_strf(n, "cache_size", "%llu", (unsigned long long)cache_max);
+	rn_bool(n, "staple", staple);
+	free(v);
+}
+
+static int
+render_one(struct emitter *e, size_t ti, const struct rnode *ctx,
+    const char *path)
+{
+	struct outfile	*f;
+	char		 err[512];
+
+	f = outset_add(e->out, path, targets[ti].mode);
+	if (tmpl_render(e->tmpls[ti], ctx, targets[ti].esc, &f->data, err,
+	    sizeof(err)) != 0) {
+		diag_plain(e->d, SEV_ERROR, "%s: %s", path, err);
+		return -1;
+	}
+	return 0;
+}
+
+static bool
+service_on(const struct service *s, enum server srv)
+{
+	if (s->kind == SVC_MAIL)
+		return (s->smtp.present && s->smtp.server == srv) ||
+		    (s->imap.present && s->imap.server == srv);
+	return s->server == srv;
+}
+
+int
+emit_all(const struct model *m, const struct emit_opts *o,
+    struct outset *out, struct diags *d)
+{
+	struct emitter	 e;
+	size_t		 ti, i;
+	int		 rc = -1;
+	char		 err[512];
+
+	memset(&e, 0, sizeof(e));
+	e.m = m;
+	e.o = o;
+	e.out = out;
+	e.d = d;
+	for (ti = 0; ti < sizeof(targets) / sizeof(targets[0]); ti++) {
+		char	*path;
+
+		if (!model_uses(m, targets[ti].server))
+			continue;
+		if (asprintf(&path, "%s/templates/%s", o->datadir,
+		    targets[ti].tmpl) < 0)
+			abort();
+		e.tmpls[ti] = tmpl_load(path, err, sizeof(err));
+		free(path);
+		if (e.tmpls[ti] == NULL) {
+			diag_plain(d, SEV_ERROR, "%s", err);
+			goto out;
+		}
+	}
+	for (ti = 0; ti < sizeof(targets) / sizeof(targets[0]); ti++) {
+		const struct target_file *t = &targets[ti];
+
+		if (e.tmpls[ti] == NULL)
+			continue;
+		if (t->scope == PER_SERVER) {
+			struct rnode	*ctx;
+
+			e.a = arena_new();
+			ctx = rn_new(e.a);
+			ctx_common(&e, ctx);
+			if (t->server == SRV_NGINX || t->server == SRV_APACHE)
+				ctx_web_sockets(&e, ctx, t->server);
+			rc = render_one(&e, ti, ctx, t->path);
+			arena_free(e.a);
+			if (rc != 0)
+				goto out;
+			continue;
+		}
+		for (i = 0; i < m->nsvcs; i++) {
+			struct rnode	*ctx;
+			char		*path;
+
+			if (!service_on(&m->svcs[i], t->server))
+				continue;
+			e.a = arena_new();
+			ctx = rn_new(e.a);
+			ctx_common(&e, ctx);
+			ctx_service(&e, ctx, &m->svcs[i]);
+			path = arena_printf(e.a, t->path, m->svcs[i].id);
+			rc = render_one(&e, ti, ctx, path);
+			arena_free(e.a);
+			if (rc != 0)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	for (ti = 0; ti < sizeof(targets) / sizeof(targets[0]); ti++)
+		tmpl_free(e.tmpls[ti]);
+	return rc;
+}

@@ -1,0 +1,186 @@
+/*
+ * Stage 1: read one description.  The parser never leaves the file: no
+ * external entities, no DTD at all (internal or external), no XInclude, no
+ * network.  A document that declares a DTD is refused outright, which also
+ * refuses every entity-expansion bomb before anything expands.  Then the
+ * RELAX NG schema checks the shape; model.c checks the meaning.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+#include <libxml/xmlerror.h>
+
+#include "tlsgen.h"
+
+/* Larger descriptions are refused: the DOM costs ~10x the file. */
+#define DESCRIPTION_MAX	(64u * 1024 * 1024)
+
+struct load_state {
+	struct diags	*d;
+	bool		 dtd;
+};
+
+static void
+node_ident(xmlNodePtr node, const char **elem, char **id)
+{
+	*elem = NULL;
+	*id = NULL;
+	if (node == NULL || node->type != XML_ELEMENT_NODE)
+		return;
+	*elem = (const char *)node->name;
+	*id = (char *)xmlGetNoNsProp(node, (const xmlChar *)"id");
+}
+
+/* libxml2 and RELAX NG errors, turned into our FILE:LINE: form. */
+static void
+xml_error(void *ctx, xmlErrorPtr err)
+{
+	struct diags	*d = ctx;
+	const char	*elem;
+	char		*id, *msg;
+	size_t		 n;
+
+	if (err == NULL || err->level == XML_ERR_WARNING)
+		return;
+	node_ident(err->node, &elem, &id);
+	msg = err->message ? err->message : "XML error";
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		n--;
+	diag_at(d, SEV_ERROR, err->node ? xmlGetLineNo(err->node) : err->line,
+	    elem, id, "%.*s", (int)n, msg);
+	xmlFree(id);
+}
+
+static void
+parser_error(void *ctx, xmlErrorPtr err)
+{
+	xmlParserCtxtPtr pctxt = ctx;
+	struct load_state *st = pctxt->_private;
+
+	if (st->dtd)
+		return;	/* already said why */
+	xml_error(st->d, err);
+}
+
+static void
+refuse_dtd(void *ctx, const xmlChar *name, const xmlChar *ext,
+    const xmlChar *sys)
+{
+	xmlParserCtxtPtr pctxt = ctx;
+	struct load_state *st = pctxt->_private;
+
+	(void)name;
+	(void)ext;
+	(void)sys;
+	if (!st->dtd)
+		diag_at(st->d, SEV_ERROR, xmlSAX2GetLineNumber(pctxt), NULL,
+		    NULL, "a DOCTYPE is not allowed in a description (no "
+		    "DTDs, entities or external references)");
+	st->dtd = true;
+	xmlStopParser(pctxt);
+}
+
+static xmlDocPtr
+parse(const char *path, struct diags *d)
+{
+	struct load_state st = { d, false };
+	xmlParserCtxtPtr ctxt = NULL;
+	xmlDocPtr	 doc = NULL;
+	struct buf	 b;
+	int		 rc;
+
+	buf_init(&b);
+	if ((rc = read_file(path, &b, DESCRIPTION_MAX)) != 0) {
+		if (rc == EFBIG)
+			diag_at(d, SEV_ERROR, 0, NULL, NULL, "description "
+			    "larger than %u MiB: refused",
+			    DESCRIPTION_MAX >> 20);
+		else
+			diag_at(d, SEV_ERROR, 0, NULL, NULL, "cannot read: %s",
+			    strerror(rc));
+		goto out;
+	}
+	if ((ctxt = xmlNewParserCtxt()) == NULL)
+		goto out;
+	ctxt->_private = &st;
+	ctxt->sax->internalSubset = refuse_dtd;
+	ctxt->sax->externalSubset = refuse_dtd;
+	ctxt->sax->serror = parser_error;
+	ctxt->vctxt.error = NULL;
+	ctxt->vctxt.warning = NULL;
+	/*
+	 * NONET: never fetch; no NOENT (entities are not substituted), no
+	 * DTDLOAD, no XINCLUDE; BIG_LINES so line numbers stay right past
+	 * 65535.
+	 */
+	doc = xmlCtxtReadMemory(ctxt, b.data, (int)b.len, path, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR |
+	    XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
+	if (doc != NULL && (st.dtd || !ctxt->wellFormed ||
+	    doc->intSubset != NULL || doc->extSubset != NULL)) {
+		if (!st.dtd && d->errors == 0)
+			diag_at(d, SEV_ERROR, 0, NULL, NULL,
+			    "not a well-formed description");
+		xmlFreeDoc(doc);
+		doc = NULL;
+	} else if (doc == NULL && d->errors == 0)
+		diag_at(d, SEV_ERROR, 0, NULL, NULL,
+		    "not a well-formed XML document");
+out:
+	if (ctxt != NULL)
+		xmlFreeParserCtxt(ctxt);
+	buf_free(&b);
+	return doc;
+}
+
+static bool
+validate(xmlDocPtr doc, const char *schema, struct diags *d)
+{
+	xmlRelaxNGParserCtxtPtr pctxt = NULL;
+	xmlRelaxNGPtr	 rng = NULL;
+	xmlRelaxNGValidCtxtPtr vctxt = NULL;
+	bool		 ok = false;
+	size_t		 before = d->errors;
+
+	if ((pctxt = xmlRelaxNGNewParserCtxt(schema)) == NULL)
+		goto out;
+	if ((rng = xmlRelaxNGParse(pctxt)) == NULL) {
+		diag_plain(d, SEV_ERROR, "%s: cannot load the schema", schema);
+		goto out;
+	}
+	if ((vctxt = xmlRelaxNGNewValidCtxt(rng)) == NULL)
+		goto out;
+	xmlRelaxNGSetValidStructuredErrors(vctxt, xml_error, d);
+	ok = xmlRelaxNGValidateDoc(vctxt, doc) == 0;
+	if (!ok && d->errors == before)
+		diag_at(d, SEV_ERROR, 0, NULL, NULL,
+		    "does not match the description schema");
+out:
+	xmlRelaxNGFreeValidCtxt(vctxt);
+	xmlRelaxNGFree(rng);
+	xmlRelaxNGFreeParserCtxt(pctxt);
+	return ok;
+}
+
+struct _xmlDoc *
+load_description(const char *path, const char *schema, struct diags *d)
+{
+	xmlDocPtr	 doc;
+
+	if ((doc = parse(path, d)) == NULL)
+		return NULL;
+	if (!validate(doc, schema, d)) {
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+void
+load_free(struct _xmlDoc *doc)
+{
+	xmlFreeDoc(doc);
+}

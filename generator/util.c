@@ -1,0 +1,250 @@
+/*
+ * Small shared pieces: the arena that owns the model, growable buffers,
+ * whole-file reads and SHA-256 in hex.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "tlsgen.h"
+
+/* Blocks of 64 KiB; a larger request gets a block of its own. */
+#define ARENA_BLOCK	(64 * 1024)
+
+struct block {
+	struct block	*next;
+	size_t		 used, size;
+	max_align_t	 data[];
+};
+
+struct arena {
+	struct block	*head;
+};
+
+static void *
+xmalloc(size_t n)
+{
+	void	*p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		abort();	/* out of memory: nothing sensible remains */
+	return p;
+}
+
+static void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+struct arena *
+arena_new(void)
+{
+	struct arena	*a = xmalloc(sizeof(*a));
+
+	a->head = NULL;
+	return a;
+}
+
+void
+arena_free(struct arena *a)
+{
+	struct block	*b, *next;
+
+	if (a == NULL)
+		return;
+	for (b = a->head; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(a);
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct block	*b = a->head;
+	size_t		 align = sizeof(max_align_t), size;
+	void		*p;
+
+	n = (n + align - 1) / align * align;
+	if (b == NULL || b->size - b->used < n) {
+		size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+		b = xmalloc(sizeof(*b) + size);
+		b->used = 0;
+		b->size = size;
+		b->next = a->head;
+		a->head = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char	*p = arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *
+arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+	char	*p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort();
+	p = arena_alloc(a, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void
+buf_init(struct buf *b)
+{
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->data);
+	buf_init(b);
+}
+
+void
+buf_reserve(struct buf *b, size_t more)
+{
+	size_t	 cap;
+
+	if (b->cap - b->len > more)
+		return;
+	cap = b->cap ? b->cap : 256;
+	while (cap - b->len <= more)
+		cap *= 2;
+	b->data = xrealloc(b->data, cap);
+	b->cap = cap;
+}
+
+void
+buf_add(struct buf *b, const char *s, size_t n)
+{
+	buf_reserve(b, n);
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_addc(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort();
+	buf_reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+int
+read_file(const char *path, struct buf *out, size_t limit)
+{
+	char	 chunk[65536];
+	ssize_t	 n;
+	int	 fd, rc = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno;
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			rc = errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		if (limit && out->len + (size_t)n > limit) {
+			rc = EFBIG;
+			break;
+		}
+		buf_add(out, chunk, (size_t)n);
+	}
+	close(fd);
+	if (rc == 0 && out->data == NULL)
+		buf_add(out, "", 0);
+	return rc;
+}
+
+char *
+path_join(struct arena *a, const char *root, const char *path)
+{
+	size_t	 n;
+
+	if (root == NULL || *root == '\0')
+		return arena_strdup(a, path);
+	n = strlen(root);
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	while (*path == '/')
+		path++;
+	return arena_printf(a, "%.*s/%s", (int)n, root, path);
+}
+
+void
+sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char	 md[32];
+	unsigned int	 mdlen = sizeof(md);
+	size_t		 i;
+
+	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+	for (i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}

@@ -1,0 +1,436 @@
+/*
+ * tlsgen: one description of services in, TLS-only server configuration out.
+ *
+ * The private header, sectioned by the file that defines each group, in the
+ * order of the pipeline: load -> model -> policy -> certificates -> render ->
+ * write.  Every stage is handed only what it needs.
+ */
+#ifndef TLSGEN_H
+#define TLSGEN_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define TLSGEN_VERSION "0.1.0"
+
+/* Exit statuses shared by every command. */
+enum {
+	EXIT_OK = 0,       /* all good */
+	EXIT_FINDINGS = 1, /* the job ran and found problems */
+	EXIT_INVALID = 2,  /* bad input or command line, or unreadable file */
+};
+
+/* ------------------------------------------------------------------ util.c */
+
+/*
+ * The model and everything derived from it live in one arena, freed at
+ * once: one owner for thousands of small strings and one cleanup path.
+ */
+struct arena;
+
+struct arena *arena_new(void);
+void	 arena_free(struct arena *);
+void	*arena_alloc(struct arena *, size_t);
+char	*arena_strdup(struct arena *, const char *);
+char	*arena_strndup(struct arena *, const char *, size_t);
+char	*arena_printf(struct arena *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* A growable byte buffer, for rendered files and reports. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	 buf_init(struct buf *);
+void	 buf_free(struct buf *);
+void	 buf_reserve(struct buf *, size_t);
+void	 buf_add(struct buf *, const char *, size_t);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_addc(struct buf *, char);
+void	 buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Reads a whole file; returns 0 or an errno value. */
+int	 read_file(const char *, struct buf *, size_t limit);
+/* "dir/name" with the given root prefix ("" or NULL for none). */
+char	*path_join(struct arena *, const char *root, const char *path);
+void	 sha256_hex(const void *, size_t, char out[65]);
+
+/* ------------------------------------------------------------------ diag.c */
+
+enum severity { SEV_NOTE, SEV_WARNING, SEV_ERROR };
+
+struct diag {
+	enum severity	 sev;
+	char		*text;	/* FILE:LINE: <elem id="x">: message */
+};
+
+/*
+ * Every finding of a run is collected here and printed in one place
+ * (main.c) at the end, so a user fixes a whole file in one pass.
+ */
+struct diags {
+	const char	*file;	/* the description, as the user named it */
+	struct diag	*v;
+	size_t		 n, cap;
+	size_t		 errors, warnings;
+};
+
+void	 diags_init(struct diags *, const char *file);
+void	 diags_free(struct diags *);
+/* elem and id may be NULL; line 0 leaves the line out. */
+void	 diag_at(struct diags *, enum severity, long line, const char *elem,
+	    const char *id, const char *fmt, ...)
+	    __attribute__((format(printf, 6, 7)));
+void	 vdiag_at(struct diags *, enum severity, long line, const char *elem,
+	    const char *id, const char *fmt, va_list);
+/* A finding about the run itself (a path, the command line). */
+void	 diag_plain(struct diags *, enum severity, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 diags_print(const struct diags *, FILE *);
+
+/* ----------------------------------------------------------------- value.c */
+
+/*
+ * The grammar of every kind of value that can reach a configuration file.
+ * Each parser returns NULL when the text is valid, else why it is not.
+ */
+struct address {
+	char		*text;		/* canonical form */
+	int		 family;	/* AF_INET or AF_INET6 */
+	bool		 wildcard;	/* 0.0.0.0 or :: */
+	unsigned char	 bytes[16];
+};
+
+struct url {
+	bool		 https;
+	char		*host;		/* hostname, IPv4, or [IPv6] as written */
+	uint16_t	 port;		/* 0: the scheme's default */
+	char		*path;		/* starts with '/' */
+};
+
+const char *value_hostname(const char *);
+const char *value_wildcard_hostname(const char *);
+const char *value_path(const char *);
+const char *value_id(const char *);
+const char *value_port(const char *, uint16_t *);
+const char *value_seconds(const char *, long *);
+const char *value_size(const char *, uint64_t *);
+const char *value_bool(const char *, bool *);
+const char *value_address(struct arena *, const char *, struct address *);
+const char *value_url(struct arena *, const char *, struct url *);
+const char *value_cipher_string(const char *);
+const char *value_version(const char *, long *);
+bool	 address_overlaps(const struct address *, const struct address *);
+
+/* ------------------------------------------------------------------ load.c */
+
+struct _xmlDoc;
+
+/*
+ * Reads one description without ever leaving the file (no entities, no DTD,
+ * no XInclude, no network) and validates it against the schema.
+ */
+struct _xmlDoc *load_description(const char *path, const char *schema,
+	    struct diags *);
+void	 load_free(struct _xmlDoc *);
+
+/* ---------------------------------------------------------------- model.c */
+
+enum server {
+	SRV_NGINX, SRV_APACHE, SRV_POSTFIX, SRV_DOVECOT, SRV_EJABBERD, SRV__N
+};
+enum svc_kind { SVC_WEB, SVC_MAIL, SVC_XMPP };
+enum ocsp_mode { OCSP_OFF, OCSP_ON, OCSP_AUTO };
+enum keytype { KEY_UNKNOWN, KEY_ECDSA, KEY_RSA, KEY_OTHER };
+
+/* Protocol versions as bits, parsed at the edge. */
+enum {
+	PROTO_TLS10 = 1 << 0,
+	PROTO_TLS11 = 1 << 1,
+	PROTO_TLS12 = 1 << 2,
+	PROTO_TLS13 = 1 << 3,
+};
+
+/* Which fields of a policy a <policy> or a service's override sets. */
+enum {
+	POL_PROFILE = 1 << 0,
+	POL_HSTS_AGE = 1 << 1,
+	POL_HSTS_SUB = 1 << 2,
+	POL_HSTS_PRELOAD = 1 << 3,
+	POL_OCSP = 1 << 4,
+	POL_CACHE_SIZE = 1 << 5,
+	POL_CACHE_TIMEOUT = 1 << 6,
+	POL_TICKETS = 1 << 7,
+	POL_PROTOCOLS = 1 << 8,
+	POL_CIPHERS = 1 << 9,
+	POL_SUITES = 1 << 10,
+	POL_GROUPS = 1 << 11,
+	POL_ORDER = 1 << 12,
+};
+
+/* A policy as written: the site's <policy>, or a service's overrides. */
+struct policy_in {
+	unsigned	 set;		/* POL_* bits */
+	long		 line;		/* where it was written */
+	long		 tls_line;	/* the <tls> element, for cipher errors */
+	const char	*profile;
+	long		 hsts_max_age;
+	bool		 hsts_sub, hsts_preload;
+	enum ocsp_mode	 ocsp;
+	uint64_t	 cache_size;
+	long		 cache_timeout;
+	bool		 tickets;
+	unsigned	 protocols;
+	const char	*ciphers, *suites, *groups;
+	bool		 server_order;
+};
+
+struct profile;
+
+/* The effective policy of one service, after the one merge step. */
+struct policy {
+	const struct profile *profile;
+	unsigned	 protocols;
+	const char	*ciphers;	/* TLS 1.2 cipher string */
+	const char	*suites;	/* TLS 1.3 suites */
+	const char	*groups;	/* ':'-separated, filtered for the target */
+	bool		 server_order;
+	long		 hsts_max_age;
+	bool		 hsts_sub, hsts_preload;
+	enum ocsp_mode	 ocsp;
+	bool		 staple;	/* decided: stapling on */
+	uint64_t	 cache_size;
+	long		 cache_timeout;
+	bool		 tickets;
+	bool		 custom;	/* ciphers/suites/groups overridden */
+	long		 tls_line;
+};
+
+struct pair {
+	const char	*cert, *key;
+	long		 line;
+	/* Learned from the files by cert.c (unknown with --no-cert-check). */
+	bool		 inspected;
+	enum keytype	 type;
+	const char	*ocsp_url;
+	bool		 must_staple;
+};
+
+struct certificate {
+	const char	*id;
+	long		 line;
+	struct pair	*pairs;
+	size_t		 npairs;
+	bool		 used;
+};
+
+struct service {
+	enum svc_kind	 kind;
+	const char	*elem;		/* "web", "mail", "xmpp" */
+	const char	*id;
+	long		 line;
+	struct certificate *cert;
+	const char	**hosts;
+	size_t		 nhosts;
+	struct policy_in over;
+	struct policy	 pol;
+
+	/* web and xmpp */
+	enum server	 server;
+	struct address	 listen;
+	/* web */
+	uint16_t	 http_port, https_port;
+	const char	*root;
+	bool		 has_proxy;
+	struct url	 proxy;
+	/* mail */
+	struct {
+		bool		 present;
+		enum server	 server;
+		struct address	 listen;
+		uint16_t	 port, submission, submissions;
+		bool		 dane;
+		long		 line;
+	} smtp;
+	struct {
+		bool		 present;
+		enum server	 server;
+		struct address	 listen;
+		uint16_t	 port, imaps;
+		long		 line;
+	} imap;
+	/* xmpp */
+	uint16_t	 c2s, c2s_tls, s2s;
+};
+
+/* Where a server keeps its runtime files; Debian's defaults. */
+struct layout {
+	const char	*run, *log, *state, *spool, *acme;
+};
+
+/* Versions the output is written for (the appliance's, not the host's). */
+struct target {
+	long		 openssl;	/* OPENSSL_VERSION_NUMBER style 0xMNN00PP0 */
+	bool		 openssl_declared;
+};
+
+struct model {
+	struct arena	*a;
+	const char	*domain;
+	struct policy_in site;
+	const char	*trust_bundle;
+	struct layout	 layout;
+	struct target	 target;
+	struct certificate *certs;
+	size_t		 ncerts;
+	struct service	*svcs;
+	size_t		 nsvcs;
+};
+
+extern const char *const server_names[SRV__N];
+
+/* Builds the typed model and runs every semantic check; NULL on errors. */
+struct model *model_build(struct _xmlDoc *, struct diags *);
+void	 model_free(struct model *);
+bool	 model_uses(const struct model *, enum server);
+
+/* -------------------------------------------------------------- profile.c */
+
+enum { CERT_ECDSA = 1 << 0, CERT_RSA = 1 << 1 };
+
+/* A TLS profile, read from profiles/<name>.profile (data, not code). */
+struct profile {
+	const char	*name;
+	const char	*source;
+	unsigned	 protocols;
+	const char	*ciphers;
+	const char	*suites;
+	const char	*groups;	/* ':'-separated, in order */
+	bool		 server_order;
+	long		 hsts_min;
+	unsigned	 cert_types;	/* CERT_* */
+	const char	*cert_curves;
+	int		 rsa_min_bits;
+	const char	*dh;
+	bool		 aead_only;
+	const char	*forbid;
+	const char	*oldest_clients;
+};
+
+struct profiles {
+	struct arena	*a;
+	struct profile	*v;
+	size_t		 n;
+};
+
+int	 profiles_load(struct profiles *, const char *dir, struct diags *);
+void	 profiles_free(struct profiles *);
+const struct profile *profile_find(const struct profiles *, const char *);
+unsigned proto_parse(const char *list, const char **bad);
+const char *proto_name(unsigned bit);
+
+/* --------------------------------------------------------------- policy.c */
+
+/*
+ * Merges site policy and service overrides (the one place they meet),
+ * expands the cipher strings with the linked OpenSSL and refuses what the
+ * profile forbids; drops groups the target OpenSSL lacks, with a note.
+ */
+int	 policy_resolve(struct model *, const struct profiles *,
+	    struct diags *);
+long	 openssl_linked_version(void);
+bool	 group_available(const char *group, long target_openssl);
+
+/* ----------------------------------------------------------------- cert.c */
+
+struct cert_opts {
+	const char	*root;		/* read paths below this, or NULL */
+	bool		 check;		/* false: --no-cert-check */
+	int		 warn_days;
+	bool		 strict;
+};
+
+/*
+ * Proves every pair of every used certificate; fills struct pair's
+ * inspected fields, on which stapling "auto" and pair selection rely.
+ */
+int	 cert_check_all(struct model *, const struct cert_opts *,
+	    struct diags *);
+/* Decides stapling per service from the policy and what the leaf offers. */
+void	 cert_decide(struct model *, const struct cert_opts *,
+	    struct diags *);
+
+/* --------------------------------------------------------------- render.c */
+
+/* A render context: a tree of named strings, booleans and lists. */
+struct rnode;
+
+struct rnode *rn_new(struct arena *);
+void	 rn_str(struct rnode *, const char *name, const char *value);
+void	 rn_strf(struct rnode *, const char *name, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 rn_bool(struct rnode *, const char *name, bool);
+/* Appends a new child object to the list NAME (created on first use). */
+struct rnode *rn_push(struct rnode *, const char *name);
+/* Declares an empty list NAME (so a template may test it). */
+void	 rn_list(struct rnode *, const char *name);
+
+/* How values are made safe for each server's syntax. */
+enum escape { ESC_NGINX, ESC_APACHE, ESC_POSTFIX, ESC_DOVECOT, ESC_YAML };
+
+struct tmpl;
+
+struct tmpl *tmpl_parse(const char *name, const char *text, size_t len,
+	    char *err, size_t errlen);
+struct tmpl *tmpl_load(const char *path, char *err, size_t errlen);
+void	 tmpl_free(struct tmpl *);
+/* 0 on success; on failure err names the template, line and reason. */
+int	 tmpl_render(const struct tmpl *, const struct rnode *, enum escape,
+	    struct buf *, char *err, size_t errlen);
+const char *escape_check(enum escape, const char *);
+
+/* ----------------------------------------------------------------- emit.c */
+
+/* One file of the output tree. */
+struct outfile {
+	char		*path;		/* relative to the output root */
+	mode_t		 mode;
+	struct buf	 data;
+};
+
+struct outset {
+	struct outfile	*v;
+	size_t		 n, cap;
+};
+
+void	 outset_free(struct outset *);
+struct outfile *outset_add(struct outset *, const char *path, mode_t);
+
+struct emit_opts {
+	const char	*datadir;	/* templates/ lives here */
+	const char	*source_name;	/* the description, as named in headers */
+};
+
+int	 emit_all(const struct model *, const struct emit_opts *,
+	    struct outset *, struct diags *);
+
+/* --------------------------------------------------------------- output.c */
+
+#define MANIFEST_PATH "var/lib/tlsgen/manifest"
+
+/* Writes the whole set below dir, all or nothing; removes stale files. */
+int	 output_write(const char *dir, struct outset *, const char *source,
+	    struct diags *);
+/* Unified diff of the set against dir; 0 same, 1 differs, 2 error. */
+int	 output_diff(const char *dir, struct outset *, const char *source,
+	    FILE *, struct diags *);
+void	 manifest_render(const struct outset *, const char *source,
+	    struct buf *);
+
+#endif
