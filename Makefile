@@ -35,7 +35,8 @@ LIB_OBJS = util.o diag.o value.o load.o model.o profile.o policy.o \
 OBJS	 = $(addprefix $(BUILD)/,$(LIB_OBJS))
 MAIN_OBJ = $(BUILD)/main.o
 
-TESTS	 = check_value check_load check_model check_profile check_render
+# One Check suite per module: tests/check_<module>.c.
+TESTS	 = $(sort $(basename $(notdir $(wildcard tests/check_*.c))))
 TEST_BINS = $(addprefix $(BUILD)/tests/,$(TESTS))
 
 ifneq ($(SANITIZE),)

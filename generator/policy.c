@@ -178,7 +178,8 @@ forbidden_by_rules(const struct profile *prof, const SSL_CIPHER *c,
 	int	 enc = SSL_CIPHER_get_cipher_nid(c);
 	bool	 dhe_ok = strcmp(prof->dh, "none") != 0;
 
-	if (kx != NID_kx_ecdhe && !(kx == NID_kx_dhe && dhe_ok)) {
+	if (prof->forward_secret && kx != NID_kx_ecdhe &&
+	    !(kx == NID_kx_dhe && dhe_ok)) {
 		buf_printf(why, "%s has no forward-secret key exchange the "
 		    "profile allows", SSL_CIPHER_get_name(c));
 		return true;
@@ -323,8 +324,9 @@ check_strings(struct resolver *r, const struct policy *pol)
 		buf_adds(&why, "OpenSSL cannot make a context");
 		goto out;
 	}
-	if (pol->protocols & (PROTO_TLS10 | PROTO_TLS11))
-		buf_adds(&why, "TLS 1.0 and 1.1 are never allowed");
+	if (pol->protocols & ~pol->profile->protocols)
+		buf_printf(&why, "protocols outside what profile %s allows",
+		    pol->profile->name);
 	else if ((pol->protocols & PROTO_TLS12) && *pol->ciphers == '\0')
 		buf_adds(&why, "TLS 1.2 is on but no TLS 1.2 cipher is set");
 	else if ((pol->protocols & PROTO_TLS12) &&

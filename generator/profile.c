@@ -133,6 +133,9 @@ apply_key(struct arena *a, struct profile *p, const char *key,
 	else if (strcmp(key, "aead-only") == 0) {
 		if (!yesno(v, &p->aead_only))
 			return -1;
+	} else if (strcmp(key, "forward-secret") == 0) {
+		if (!yesno(v, &p->forward_secret))
+			return -1;
 	} else if (strcmp(key, "forbid") == 0)
 		p->forbid = v;
 	else if (strcmp(key, "oldest-clients") == 0)
@@ -159,6 +162,7 @@ load_one(struct profiles *ps, const char *path, struct diags *d)
 	memset(p, 0, sizeof(*p));
 	p->rsa_min_bits = 2048;
 	p->dh = "none";
+	p->forward_secret = true;
 	p->cert_types = CERT_ECDSA | CERT_RSA;
 	p->ciphers = p->suites = "";
 	for (line = b.data; line != NULL; line = next) {

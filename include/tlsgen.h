@@ -319,6 +319,7 @@ struct profile {
 	int		 rsa_min_bits;
 	const char	*dh;
 	bool		 aead_only;
+	bool		 forward_secret;	/* only ECDHE (or DHE with dh) */
 	const char	*forbid;
 	const char	*oldest_clients;
 };
