@@ -378,14 +378,21 @@ output_write(const char *dir, struct outset *os, const char *source,
 	const char	*env;
 	int		 lockfd, rc = -1;
 	struct stat	 st;
+	bool		 made_dir = false;
 
 	memset(&t, 0, sizeof(t));
 	t.dir = dir;
 	t.d = d;
 	if ((env = getenv("TLSGEN_FAULT")) != NULL)
 		t.fault_at = strtol(env, NULL, 10);
-	if ((lockfd = lock_dir(dir, d)) == -1)
+	/* A missing output directory is made, and unmade on failure. */
+	if (mkdir(dir, 0755) == 0)
+		made_dir = true;
+	if ((lockfd = lock_dir(dir, d)) == -1) {
+		if (made_dir)
+			rmdir(dir);
 		return -1;
+	}
 	recover(dir, d);
 
 	mf = outset_add(os, MANIFEST_PATH, 0644);
@@ -478,5 +485,7 @@ fail:
 out:
 	txn_free(&t);
 	close(lockfd);
+	if (rc != 0 && made_dir)
+		rmdir(dir);
 	return rc;
 }
