@@ -5,6 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
+bash tools/install-deps.sh
 make -s
 root=demo/root
 pki=demo/pki
