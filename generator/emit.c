@@ -188,10 +188,29 @@ ctx_common(struct emitter *e, struct rnode *n)
 	rn_str(n, "server_name", m->domain ? m->domain : "localhost");
 }
 
+/* The pairs a service presents: every one its profile can serve. */
+static void
+ctx_pairs(struct rnode *n, const struct service *s)
+{
+	struct rnode	*item;
+	size_t		 i;
+
+	rn_str(n, "cert_id", s->cert != NULL ? s->cert->id : "");
+	rn_list(n, "pairs");
+	for (i = 0; s->cert != NULL && i < s->cert->npairs; i++) {
+		const struct pair *p = &s->cert->pairs[i];
+
+		if (!pair_servable(p, s->pol.profile))
+			continue;
+		item = rn_push(n, "pairs");
+		rn_str(item, "cert", p->cert);
+		rn_str(item, "key", p->key);
+	}
+}
+
 static void
 ctx_service(struct emitter *e, struct rnode *n, const struct service *s)
 {
-	struct rnode	*item;
 	size_t		 i;
 
 	rn_str(n, "id", s->id);
@@ -203,16 +222,7 @@ ctx_service(struct emitter *e, struct rnode *n, const struct service *s)
 		if (i > 0)
 			rn_str(rn_push(n, "alias_hosts"), "name", s->hosts[i]);
 	}
-	rn_list(n, "pairs");
-	for (i = 0; s->cert != NULL && i < s->cert->npairs; i++) {
-		const struct pair *p = &s->cert->pairs[i];
-
-		if (!pair_servable(p, s->pol.profile))
-			continue;
-		item = rn_push(n, "pairs");
-		rn_str(item, "cert", p->cert);
-		rn_str(item, "key", p->key);
-	}
+	ctx_pairs(n, s);
 	ctx_policy(e, n, s);
 	if (s->kind != SVC_WEB)
 		return;
@@ -264,6 +274,7 @@ ctx_web_sockets(struct emitter *e, struct rnode *n, enum server srv)
 	const struct service **v, *prev = NULL;
 	size_t		 i, k = 0;
 	uint64_t	 cache_max = 0;
+	long		 timeout_max = 0;
 	bool		 staple = false;
 	struct rnode	*item;
 
@@ -281,11 +292,15 @@ ctx_web_sockets(struct emitter *e, struct rnode *n, enum server srv)
 
 		if (s->pol.cache_size > cache_max)
 			cache_max = s->pol.cache_size;
+		if (s->pol.cache_timeout > timeout_max)
+			timeout_max = s->pol.cache_timeout;
 		staple |= s->pol.staple;
 		if (prev == NULL || strcmp(prev->listen.text,
 		    s->listen.text) != 0 || prev->https_port != s->https_port) {
 			item = rn_push(n, "tls_sockets");
 			ctx_policy(e, item, s);
+			ctx_pairs(item, s);
+			rn_str(item, "first_id", s->id);
 			rn_str(item, "addr", listen_addr(e->a, &s->listen));
 			rn_strf(item, "port", "%u", s->https_port);
 			rn_str(item, "zone", socket_name(e->a, &s->listen,
@@ -310,6 +325,7 @@ ctx_web_sockets(struct emitter *e, struct rnode *n, enum server srv)
 		rn_strf(item, "port", "%u", v[i]->http_port);
 	}
 	rn_strf(n, "cache_size", "%llu", (unsigned long long)cache_max);
+	rn_strf(n, "cache_timeout", "%ld", timeout_max);
 	rn_bool(n, "staple", staple);
 	free(v);
 }
