@@ -31,7 +31,7 @@ endif
 
 # One object per pipeline stage (see docs/ARCHITECTURE.md).
 LIB_OBJS = util.o diag.o value.o load.o model.o profile.o policy.o \
-	   cert.o render.o emit.o output.o
+	   cert.o render.o emit.o output.o diff.o clients.o report.o
 OBJS	 = $(addprefix $(BUILD)/,$(LIB_OBJS))
 MAIN_OBJ = $(BUILD)/main.o
 
@@ -55,6 +55,15 @@ $(BUILD)/%.o: generator/%.c include/tlsgen.h
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# main.o has DATADIR compiled in: it is rebuilt when PREFIX or DATADIR
+# changes, so `make install PREFIX=/usr` after a plain `make` installs a
+# binary that looks in /usr/share/tlsgen.
+$(BUILD)/datadir.stamp: FORCE
+	@mkdir -p $(@D)
+	@[ "$$(cat $@ 2>/dev/null)" = '$(DATADIR)' ] || echo '$(DATADIR)' >$@
+$(MAIN_OBJ): $(BUILD)/datadir.stamp
+FORCE:
+
 $(BUILD)/tests/%: tests/%.c $(OBJS) include/tlsgen.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags check) -o $@ $< \
@@ -73,23 +82,66 @@ ifeq ($(SANITIZE),)
 	$(MAKE) e2e
 endif
 
+# Fuzzing (libFuzzer, clang only): load -> model -> policy -> render on
+# arbitrary bytes, under ASan and UBSan.  `make fuzz FUZZ_SECONDS=N` builds
+# build/fuzz/fuzz_description and runs it for N seconds on one core; new
+# inputs go to build/fuzz/corpus (fuzz/corpus holds the committed seeds),
+# crashes to build/fuzz/crash-*.  FUZZ_FLAGS adds libFuzzer options.
+FUZZ_CC	?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS ?=
+FUZZ_BUILD = build/fuzz
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+# -Wno-cast-qual: clang (unlike gcc) warns inside OpenSSL's own macros
+# (SSL_CTX_set1_groups_list casts its const argument away).
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Wno-cast-qual -O1 -g \
+	   -fno-omit-frame-pointer \
+	   -Iinclude $(shell pkg-config --cflags $(PKGS)) -DDATADIR='"$(DATADIR)"'
+FUZZ_OBJS = $(addprefix $(FUZZ_BUILD)/,$(LIB_OBJS))
+
+$(FUZZ_BUILD)/%.o: generator/%.c include/tlsgen.h
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+	    -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_description: fuzz/fuzz_description.c $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer \
+	    -DFUZZ_DATADIR='"$(CURDIR)"' -o $@ $< $(FUZZ_OBJS) $(LIBS)
+
+fuzz: $(FUZZ_BUILD)/fuzz_description
+	@mkdir -p $(FUZZ_BUILD)/corpus
+	$(FUZZ_BUILD)/fuzz_description -max_total_time=$(FUZZ_SECONDS) \
+	    -dict=fuzz/tlsgen.dict -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=$(FUZZ_BUILD)/ -print_final_stats=1 $(FUZZ_FLAGS) \
+	    $(FUZZ_BUILD)/corpus fuzz/corpus
+
+# The binary, its data (a server whose templates are not written yet has
+# an empty folder, skipped) and the two manual pages.
 install: tlsgen
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates \
 	    $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR)/profiles \
-	    $(DESTDIR)$(DATADIR)/data
+	    $(DESTDIR)$(DATADIR)/data $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 tlsgen $(DESTDIR)$(BINDIR)/tlsgen
-	for d in templates/*/; do \
+	set -e; for d in templates/*/; do \
 	    install -d $(DESTDIR)$(DATADIR)/$$d; \
-	    install -m 0644 $$d* $(DESTDIR)$(DATADIR)/$$d; done
+	    for f in $$d*; do [ ! -f "$$f" ] || \
+		install -m 0644 "$$f" $(DESTDIR)$(DATADIR)/$$d; done; done
 	install -m 0644 schemas/*.rng $(DESTDIR)$(DATADIR)/schemas/
 	install -m 0644 profiles/*.profile $(DESTDIR)$(DATADIR)/profiles/
 	install -m 0644 data/*.tsv $(DESTDIR)$(DATADIR)/data/
+	install -m 0644 docs/tlsgen.1 $(DESTDIR)$(MANDIR)/man1/tlsgen.1
+	install -m 0644 docs/tlsgen-description.5 \
+	    $(DESTDIR)$(MANDIR)/man5/tlsgen-description.5
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tlsgen
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(MANDIR)/man1/tlsgen.1 \
+	    $(DESTDIR)$(MANDIR)/man5/tlsgen-description.5
 
 clean:
 	rm -rf build tlsgen tlsgen-sanitize
 
-.PHONY: all unit e2e check install uninstall clean
+.PHONY: all unit e2e check fuzz install uninstall clean FORCE

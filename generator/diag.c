@@ -78,9 +78,19 @@ vdiag_at(struct diags *d, enum severity sev, long line, const char *elem,
 		buf_printf(&b, ":%ld", line);
 	buf_adds(&b, ": ");
 	if (elem != NULL) {
-		if (id != NULL)
-			buf_printf(&b, "<%s id=\"%s\">: ", elem, id);
-		else
+		if (id != NULL) {
+			const unsigned char *p;
+
+			/* The id comes from the input: never raw. */
+			buf_printf(&b, "<%s id=\"", elem);
+			for (p = (const unsigned char *)id; *p != '\0'; p++)
+				if (*p < 0x20 || *p >= 0x7f || *p == '"' ||
+				    *p == '\\')
+					buf_printf(&b, "\\x%02x", *p);
+				else
+					buf_addc(&b, (char)*p);
+			buf_adds(&b, "\">: ");
+		} else
 			buf_printf(&b, "<%s>: ", elem);
 	}
 	buf_adds(&b, sev_prefix(sev));

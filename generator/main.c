@@ -79,23 +79,35 @@ has_templates(const char *dir)
 
 /*
  * Data (templates, profiles, schema, client table): --datadir, then
- * $TLSGEN_DATADIR, then beside the binary (a build tree), then the
- * installed DATADIR, so an installed tlsgen needs no flag.
+ * $TLSGEN_DATADIR, then beside the binary (a build tree), then
+ * <bindir>/../share/tlsgen (an installed tree, also one staged under
+ * DESTDIR or moved as a whole), then the DATADIR compiled in, so an
+ * installed tlsgen needs no flag.
  */
 static int
 find_datadir(struct run *r)
 {
 	const char	*env = getenv("TLSGEN_DATADIR");
-	char		 exe[PATH_MAX];
+	char		 exe[PATH_MAX], up[PATH_MAX], share[PATH_MAX];
+	const char	*bindir = NULL;
 	ssize_t		 n;
 
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		bindir = dirname(exe);
+		snprintf(up, sizeof(up), "%s", bindir);
+		if (snprintf(share, sizeof(share), "%s/share/tlsgen",
+		    dirname(up)) >= (int)sizeof(share))
+			share[0] = '\0';
+	}
 	if (r->o.datadir != NULL)
 		snprintf(r->datadir, sizeof(r->datadir), "%s", r->o.datadir);
 	else if (env != NULL && *env != '\0')
 		snprintf(r->datadir, sizeof(r->datadir), "%s", env);
-	else if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0 &&
-	    (exe[n] = '\0', has_templates(dirname(exe))))
-		snprintf(r->datadir, sizeof(r->datadir), "%s", exe);
+	else if (bindir != NULL && has_templates(bindir))
+		snprintf(r->datadir, sizeof(r->datadir), "%s", bindir);
+	else if (bindir != NULL && has_templates(share))
+		snprintf(r->datadir, sizeof(r->datadir), "%s", share);
 	else
 		snprintf(r->datadir, sizeof(r->datadir), "%s", DATADIR);
 	if (!has_templates(r->datadir)) {
@@ -182,14 +194,44 @@ cmd_validate(struct run *r)
 	return stage_model(r);
 }
 
+/*
+ * Findings go to stderr with every other diagnostic; stdout carries the
+ * report: one line per pair for people, one JSON object for machines, or
+ * with --tlsa the DANE records alone (ready for a zone file).
+ */
 static int
 cmd_certs(struct run *r)
 {
-	int	 rc;
+	struct cert_opts co = {
+		.root = r->o.root,
+		.check = true,
+		.warn_days = r->o.warn_days,
+		.strict = r->o.strict,
+	};
+	struct buf	 out;
+	int		 rc;
 
+	buf_init(&out);
 	if ((rc = stage_model(r)) != EXIT_OK)
-		return rc;
-	return stage_certs(r, true);
+		goto out;
+	co.report = cert_report_new();
+	rc = cert_check_all(r->m, &co, &r->d) == 0 ? EXIT_OK : EXIT_FINDINGS;
+	if (strcmp(r->o.format, "json") == 0)
+		cert_report_json(co.report, &out);
+	else if (r->o.tlsa)
+		cert_report_tlsa(co.report, &out);
+	else
+		cert_report_text(co.report, &out);
+	if (out.len > 0 && (fwrite(out.data, 1, out.len, stdout) != out.len ||
+	    fflush(stdout) != 0)) {
+		diag_plain(&r->d, SEV_ERROR, "cannot write the report: %s",
+		    strerror(errno));
+		rc = EXIT_INVALID;
+	}
+out:
+	cert_report_free(co.report);
+	buf_free(&out);
+	return rc;
 }
 
 static int
@@ -207,6 +249,68 @@ cmd_generate(struct run *r)
 	    EXIT_OK : EXIT_INVALID;
 }
 
+/*
+ * What generate would change, shown and not done: the same stages, then
+ * a diff against the root instead of the write (0 same, 1 would change).
+ */
+static int
+cmd_diff(struct run *r)
+{
+	int	 rc;
+
+	if ((rc = stage_model(r)) == EXIT_OK &&
+	    (rc = stage_certs(r, !r->o.no_cert_check)) == EXIT_OK &&
+	    (rc = stage_emit(r)) == EXIT_OK)
+		rc = output_diff(r->o.against, &r->out, r->source, stdout,
+		    &r->d);
+	return rc;
+}
+
+/*
+ * Who the policy serves: each distinct effective policy as OpenSSL expands
+ * it, judged against the client table.  Key types come from the
+ * certificates when they can be read (quietly: this is not `certs`), else
+ * from the profiles, and the report says which.
+ */
+static int
+cmd_policy(struct run *r)
+{
+	struct cert_opts co = {
+		.root = r->o.root,
+		.check = true,
+		.warn_days = r->o.warn_days,
+	};
+	struct report_opts ro = {
+		.source = r->source,
+		.json = strcmp(r->o.format, "json") == 0,
+	};
+	struct clients	 cl;
+	struct diags	 quiet;
+	struct buf	 out;
+	char		 path[PATH_MAX + 64];
+	int		 rc;
+
+	if ((rc = stage_model(r)) != EXIT_OK)
+		return rc;
+	if (!r->o.no_cert_check) {
+		diags_init(&quiet, r->o.file);
+		(void)cert_check_all(r->m, &co, &quiet);
+		diags_free(&quiet);
+	}
+	snprintf(path, sizeof(path), "%s/data/clients.tsv", r->datadir);
+	if (clients_load(&cl, path, &r->d) != 0)
+		return EXIT_INVALID;
+	buf_init(&out);
+	rc = EXIT_INVALID;
+	if (report_policy(r->m, &cl, &ro, &out, &r->d) == 0 &&
+	    fwrite(out.data, 1, out.len, stdout) == out.len &&
+	    fflush(stdout) == 0)
+		rc = EXIT_OK;
+	buf_free(&out);
+	clients_free(&cl);
+	return rc;
+}
+
 static const struct command {
 	const char	*name;
 	int		(*fn)(struct run *);
@@ -214,6 +318,8 @@ static const struct command {
 	{ "validate", cmd_validate },
 	{ "certs", cmd_certs },
 	{ "generate", cmd_generate },
+	{ "diff", cmd_diff },
+	{ "policy", cmd_policy },
 };
 
 static int

@@ -533,6 +533,13 @@ read_xmpp(struct mctx *c, xmlNodePtr n, struct service *s)
 	get_port(c, n, "s2s-port", &s->s2s);
 }
 
+/* A service's id in messages; NULL when its id attribute was refused. */
+static const char *
+idof(const struct service *s)
+{
+	return s->id != NULL ? s->id : "?";
+}
+
 /*
  * Listening sockets, for the clash checks: two servers cannot share an
  * address and port (the wildcard address overlaps every address), and one
@@ -622,14 +629,14 @@ check_endpoints(struct mctx *c)
 				    "clashes with <%s id=\"%s\"> (line %ld) "
 				    "on %s: two servers cannot listen on one "
 				    "address and port", b->what, b->addr->text,
-				    b->port, a->svc->elem, a->svc->id,
+				    b->port, a->svc->elem, idof(a->svc),
 				    a->svc->line, server_names[a->server]);
 			else if (a->tls != b->tls || (a->svc == b->svc))
 				diag_at(c->d, SEV_ERROR, b->svc->line,
 				    b->svc->elem, b->svc->id, "%s %s:%u is "
 				    "already the %s of <%s id=\"%s\"> (line "
 				    "%ld)", b->what, b->addr->text, b->port,
-				    a->what, a->svc->elem, a->svc->id,
+				    a->what, a->svc->elem, idof(a->svc),
 				    a->svc->line);
 			else if (a->svc->kind != SVC_WEB ||
 			    b->svc->kind != SVC_WEB)
@@ -637,7 +644,7 @@ check_endpoints(struct mctx *c)
 				    b->svc->elem, b->svc->id, "%s %s:%u is "
 				    "also used by <%s id=\"%s\"> (line %ld)",
 				    b->what, b->addr->text, b->port,
-				    a->svc->elem, a->svc->id, a->svc->line);
+				    a->svc->elem, idof(a->svc), a->svc->line);
 		}
 	}
 	free(v);
@@ -692,7 +699,7 @@ check_hosts(struct mctx *c)
 			}
 			diag_at(c->d, SEV_ERROR, b->line, b->elem, b->id,
 			    "host \"%s\" is already served by <%s id=\"%s\"> "
-			    "(line %ld) on %s", v[i].host, a->elem, a->id,
+			    "(line %ld) on %s", v[i].host, a->elem, idof(a),
 			    a->line, server_names[v[i].server]);
 		}
 	free(v);
@@ -773,7 +780,7 @@ check_singletons(struct mctx *c)
 			    "%s is already configured by <%s id=\"%s\"> "
 			    "(line %ld): one such service per description",
 			    server_names[srv[k]], first[srv[k]]->elem,
-			    first[srv[k]]->id, first[srv[k]]->line);
+			    idof(first[srv[k]]), first[srv[k]]->line);
 		}
 	}
 }

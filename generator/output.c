@@ -7,10 +7,23 @@
  * a run that was killed half way, and a lock on the directory keeps two
  * runs from interleaving.  The manifest (files, modes, SHA-256) is written
  * in the same transaction and names the files a later run must remove.
+ *
+ * The journal is written before anything else is touched and says, for
+ * every target, whether a file was there before ("old": put the kept copy
+ * back) or not ("new": remove whatever the run put there), and which
+ * directories the run is about to create ("dir": removed again if empty).
+ * So a run killed at any instant, even while writing its temporary files,
+ * is undone exactly.  Renaming the journal to journal-done is the commit:
+ * from then on the next run finishes the job (drops the old copies)
+ * instead of undoing it.
+ *
+ * Every operation is relative to one descriptor of the output directory,
+ * the one that holds the lock: if the directory is moved or replaced while
+ * a run is in flight, the run stays in the directory it locked, notices
+ * the swap before it commits, and undoes itself there.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -20,12 +33,13 @@
 #include "tlsgen.h"
 
 #define JOURNAL_PATH	"var/lib/tlsgen/journal"
+#define COMMITTED_PATH	"var/lib/tlsgen/journal-done"
 #define NEW_SUFFIX	".tlsgen-new"
 #define OLD_SUFFIX	".tlsgen-old"
 
 /* One file's move through the transaction. */
 struct step {
-	char	*target, *tmp, *old;	/* absolute */
+	char	*target, *tmp, *old;	/* dir/relative, for messages */
 	bool	 had_old;		/* a file was there before */
 	bool	 linked_old, renamed;
 	bool	 remove;		/* stale: only removed */
@@ -33,8 +47,12 @@ struct step {
 
 struct txn {
 	const char	*dir;
+	size_t		 dlen;		/* strlen(dir): path + dlen + 1 is relative */
+	int		 dfd;		/* the locked output directory */
 	struct step	*v;
 	size_t		 n;
+	char		**plan;		/* directories to create, parents first */
+	size_t		 nplan;
 	char		**dirs;		/* created by us, to undo */
 	size_t		 ndirs;
 	struct diags	*d;
@@ -60,6 +78,34 @@ xasprintf(const char *fmt, ...)
 	return s;
 }
 
+static void
+push_path(char ***v, size_t *n, const char *s)
+{
+	char	*copy = strdup(s);
+
+	*v = realloc(*v, (*n + 1) * sizeof(**v));
+	if (*v == NULL || copy == NULL)
+		abort();
+	(*v)[(*n)++] = copy;
+}
+
+static void
+free_paths(char **v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* "dir/a/b/name" -> "a/b/name": what the *at() calls take. */
+static const char *
+rel(const struct txn *t, const char *path)
+{
+	return path + t->dlen + 1;
+}
+
 /* "dir/a/b/name" -> "dir/a/b/.name<suffix>" */
 static char *
 sibling(const char *path, const char *suffix)
@@ -82,6 +128,68 @@ fault(struct txn *t, const char *path)
 	return false;
 }
 
+static bool
+exists(const struct txn *t, const char *relpath)
+{
+	struct stat	 st;
+
+	return fstatat(t->dfd, relpath, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* A file of the output directory, read through its descriptor. */
+static int
+read_at(const struct txn *t, const char *relpath, struct buf *b)
+{
+	char	 chunk[65536];
+	struct stat st;
+	ssize_t	 n;
+	int	 fd;
+
+	if ((fd = openat(t->dfd, relpath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 ||
+	    (n == -1 && errno == EINTR))
+		if (n > 0) {
+			if (b->len + (size_t)n > (64u << 20))
+				break;
+			buf_add(b, chunk, (size_t)n);
+		}
+	close(fd);
+	if (b->data == NULL)
+		buf_add(b, "", 0);
+	return 0;
+}
+
+/*
+ * The directories a run will create: every missing parent of every file
+ * it writes, parents first.  Known before anything is created, so the
+ * journal can name them.
+ */
+static void
+plan_dirs(struct txn *t, const char *path)
+{
+	char	*copy = strdup(path), *p;
+	size_t	 i;
+
+	if (copy == NULL)
+		abort();
+	for (p = copy + t->dlen + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		for (i = 0; i < t->nplan; i++)
+			if (strcmp(t->plan[i], copy) == 0)
+				break;
+		if (i == t->nplan && !exists(t, rel(t, copy)))
+			push_path(&t->plan, &t->nplan, copy);
+		*p = '/';
+	}
+	free(copy);
+}
+
 static int
 mkdirs(struct txn *t, const char *path)
 {
@@ -90,16 +198,11 @@ mkdirs(struct txn *t, const char *path)
 
 	if (copy == NULL)
 		abort();
-	for (p = copy + strlen(t->dir) + 1; (p = strchr(p, '/')) != NULL;
-	    p++) {
+	for (p = copy + t->dlen + 1; (p = strchr(p, '/')) != NULL; p++) {
 		*p = '\0';
-		if (mkdir(copy, 0755) == 0) {
-			t->dirs = realloc(t->dirs, (t->ndirs + 1) *
-			    sizeof(*t->dirs));
-			if (t->dirs == NULL)
-				abort();
-			t->dirs[t->ndirs++] = strdup(copy);
-		} else if (errno != EEXIST) {
+		if (mkdirat(t->dfd, rel(t, copy), 0755) == 0)
+			push_path(&t->dirs, &t->ndirs, copy);
+		else if (errno != EEXIST) {
 			diag_plain(t->d, SEV_ERROR, "%s: cannot create "
 			    "directory: %s", copy, strerror(errno));
 			rc = -1;
@@ -118,8 +221,8 @@ write_tmp(struct txn *t, const char *tmp, const struct outfile *f)
 	ssize_t	 w;
 	int	 fd;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
+	fd = openat(t->dfd, rel(t, tmp), O_WRONLY | O_CREAT | O_TRUNC |
+	    O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd == -1)
 		goto fail;
 	while (off < f->data.len) {
@@ -151,6 +254,27 @@ fail:
 	return -1;
 }
 
+/* Syncs the directory holding path (relative), so a rename is durable. */
+static void
+sync_dir_of(const struct txn *t, const char *relpath)
+{
+	const char *slash = strrchr(relpath, '/');
+	char	*dir;
+	int	 fd;
+
+	if (slash == NULL) {
+		fsync(t->dfd);
+		return;
+	}
+	dir = xasprintf("%.*s", (int)(slash - relpath), relpath);
+	if ((fd = openat(t->dfd, dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) != -1) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
 /* Puts every old file back and removes every new one: the undo. */
 static void
 rollback(struct txn *t)
@@ -161,32 +285,29 @@ rollback(struct txn *t)
 		struct step *s = &t->v[i];
 
 		if (s->renamed || s->remove) {
-			if (s->linked_old)
-				rename(s->old, s->target);
+			if (s->linked_old &&
+			    renameat(t->dfd, rel(t, s->old), t->dfd,
+			    rel(t, s->target)) == 0)
+				/* still there if both were one file already */
+				unlinkat(t->dfd, rel(t, s->old), 0);
 			else if (!s->had_old && s->renamed)
-				unlink(s->target);
+				unlinkat(t->dfd, rel(t, s->target), 0);
 		} else if (s->linked_old)
-			unlink(s->old);
+			unlinkat(t->dfd, rel(t, s->old), 0);
 		if (s->tmp != NULL)
-			unlink(s->tmp);
+			unlinkat(t->dfd, rel(t, s->tmp), 0);
+	}
+	/* The journal goes before its directory can. */
+	unlinkat(t->dfd, JOURNAL_PATH, 0);
+	{
+		char	*jtmp = sibling(JOURNAL_PATH, NEW_SUFFIX);
+
+		unlinkat(t->dfd, jtmp, 0);
+		free(jtmp);
 	}
 	for (i = t->ndirs; i-- > 0;)
-		rmdir(t->dirs[i]);
-}
-
-static void
-sync_dir_of(const char *path)
-{
-	char	*copy = strdup(path);
-	int	 fd;
-
-	if (copy == NULL)
-		abort();
-	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY)) != -1) {
-		fsync(fd);
-		close(fd);
-	}
-	free(copy);
+		unlinkat(t->dfd, rel(t, t->dirs[i]), AT_REMOVEDIR);
+	fsync(t->dfd);
 }
 
 static void
@@ -199,13 +320,19 @@ txn_free(struct txn *t)
 		free(t->v[i].tmp);
 		free(t->v[i].old);
 	}
-	for (i = 0; i < t->ndirs; i++)
-		free(t->dirs[i]);
+	free_paths(t->dirs, t->ndirs);
+	free_paths(t->plan, t->nplan);
 	free(t->v);
-	free(t->dirs);
 }
 
-/* The journal lists every target of a run in flight, one per line. */
+/*
+ * The journal: "dir PATH" for each directory the run will create, then
+ * "old PATH" (a file was there: its copy goes back) or "new PATH" (none
+ * was: the run's file goes) for every target, all relative to the output
+ * directory.  Written, synced and renamed into place before the first
+ * temporary file, so there is nothing a killed run leaves that it does
+ * not name.
+ */
 static int
 write_journal(struct txn *t)
 {
@@ -218,19 +345,22 @@ write_journal(struct txn *t)
 	memset(&f, 0, sizeof(f));
 	f.mode = 0644;
 	buf_init(&f.data);
+	for (i = 0; i < t->nplan; i++)
+		buf_printf(&f.data, "dir %s\n", rel(t, t->plan[i]));
 	for (i = 0; i < t->n; i++)
-		buf_printf(&f.data, "%s\n", t->v[i].target +
-		    strlen(t->dir) + 1);
+		buf_printf(&f.data, "%s %s\n", t->v[i].had_old ? "old" : "new",
+		    rel(t, t->v[i].target));
 	if (mkdirs(t, path) == 0 && write_tmp(t, tmp, &f) == 0) {
-		if (rename(tmp, path) == 0) {
-			sync_dir_of(path);
+		if (!fault(t, path) && renameat(t->dfd, rel(t, tmp), t->dfd,
+		    JOURNAL_PATH) == 0) {
+			sync_dir_of(t, JOURNAL_PATH);
 			rc = 0;
 		} else
 			diag_plain(t->d, SEV_ERROR, "%s: %s", path,
 			    strerror(errno));
 	}
 	if (rc != 0)
-		unlink(tmp);
+		unlinkat(t->dfd, rel(t, tmp), 0);
 	buf_free(&f.data);
 	free(tmp);
 	free(path);
@@ -238,58 +368,90 @@ write_journal(struct txn *t)
 }
 
 /*
- * A run that was killed left a journal: every target it names gets its
- * old file back (kept as .name.tlsgen-old) or, if it had none, goes.
- * Whether the killed run had renamed a file yet is told by the old copy.
+ * A run that was killed left a journal.  Before its commit ("journal"):
+ * every "old" target gets its kept copy back, every "new" one goes, the
+ * temporary files go, and so do the directories it made, if empty.  After
+ * its commit ("journal-done"): only the kept copies and temporary files
+ * go.  Either way the tree is exactly one run's, and doing it twice (if
+ * this run is killed too) does no harm.
  */
 static void
-recover(const char *dir, struct diags *d)
+recover(struct txn *t)
 {
-	char	*path = xasprintf("%s/%s", dir, JOURNAL_PATH);
-	struct buf b;
-	char	*line, *next;
+	struct buf	 b;
+	char		*line, *next, **dirs = NULL, *jtmp;
+	size_t		 ndirs = 0;
+	bool		 done = false;
+	const char	*jpath = JOURNAL_PATH;
 
+	jtmp = sibling(JOURNAL_PATH, NEW_SUFFIX);
+	unlinkat(t->dfd, jtmp, 0);	/* killed while writing the journal */
+	free(jtmp);
 	buf_init(&b);
-	if (read_file(path, &b, 64u << 20) != 0)
-		goto out;
-	diag_plain(d, SEV_WARNING, "%s: an earlier run did not finish; "
-	    "restoring the output it had replaced", path);
+	if (read_at(t, JOURNAL_PATH, &b) != 0) {
+		if (read_at(t, COMMITTED_PATH, &b) != 0)
+			goto out;
+		done = true;
+		jpath = COMMITTED_PATH;
+	}
+	if (!done)
+		diag_plain(t->d, SEV_WARNING, "%s/%s: an earlier run did not "
+		    "finish; restoring the output it had replaced", t->dir,
+		    JOURNAL_PATH);
 	for (line = b.data; line && *line; line = next) {
 		char	*target, *tmp, *old;
-		struct stat st;
+		bool	 is_new = false;
 
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
-		if (strstr(line, "..") != NULL)
+		if (strncmp(line, "dir ", 4) == 0) {
+			if (strstr(line + 4, "..") == NULL && line[4] != '/')
+				push_path(&dirs, &ndirs, line + 4);
 			continue;
-		target = xasprintf("%s/%s", dir, line);
+		}
+		if (strncmp(line, "new ", 4) == 0)
+			is_new = true, line += 4;
+		else if (strncmp(line, "old ", 4) == 0)
+			line += 4;
+		if (*line == '\0' || *line == '/' || strstr(line, "..") != NULL)
+			continue;
+		target = xasprintf("./%s", line);
 		tmp = sibling(target, NEW_SUFFIX);
 		old = sibling(target, OLD_SUFFIX);
-		if (lstat(old, &st) == 0)
-			rename(old, target);
-		unlink(tmp);
+		if (!done) {
+			if (exists(t, old) && renameat(t->dfd, old, t->dfd,
+			    target) == 0)
+				;	/* the old file is back */
+			else if (is_new)
+				unlinkat(t->dfd, target, 0);
+		}
+		unlinkat(t->dfd, old, 0);
+		unlinkat(t->dfd, tmp, 0);
 		free(target);
 		free(tmp);
 		free(old);
 	}
-	unlink(path);
-	sync_dir_of(path);
+	unlinkat(t->dfd, jpath, 0);
+	if (!done)
+		while (ndirs > 0)
+			unlinkat(t->dfd, dirs[--ndirs], AT_REMOVEDIR);
+	fsync(t->dfd);
+	sync_dir_of(t, JOURNAL_PATH);
 out:
+	free_paths(dirs, ndirs);
 	buf_free(&b);
-	free(path);
 }
 
 /* Paths the last run's manifest lists: "file MODE SHA PATH" lines. */
 static char **
-manifest_paths(const char *dir, size_t *n)
+manifest_paths(const struct txn *t, size_t *n)
 {
-	char	*path = xasprintf("%s/%s", dir, MANIFEST_PATH);
 	char	**v = NULL, *line, *next, *p;
 	struct buf b;
 
 	*n = 0;
 	buf_init(&b);
-	if (read_file(path, &b, 64u << 20) == 0) {
+	if (read_at(t, MANIFEST_PATH, &b) == 0) {
 		for (line = b.data; line && *line; line = next) {
 			if ((next = strchr(line, '\n')) != NULL)
 				*next++ = '\0';
@@ -298,25 +460,11 @@ manifest_paths(const char *dir, size_t *n)
 			if ((p = strrchr(line, ' ')) == NULL ||
 			    strstr(p, "..") != NULL || p[1] == '/')
 				continue;
-			v = realloc(v, (*n + 1) * sizeof(*v));
-			if (v == NULL)
-				abort();
-			v[(*n)++] = strdup(p + 1);
+			push_path(&v, n, p + 1);
 		}
 	}
 	buf_free(&b);
-	free(path);
 	return v;
-}
-
-static void
-free_paths(char **v, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 void
@@ -367,6 +515,16 @@ lock_dir(const char *dir, struct diags *d)
 	return fd;
 }
 
+/* Is dir (the name) still the directory we locked? */
+static bool
+same_dir(const struct txn *t)
+{
+	struct stat	 a, b;
+
+	return fstat(t->dfd, &a) == 0 && stat(t->dir, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 int
 output_write(const char *dir, struct outset *os, const char *source,
     struct diags *d)
@@ -376,28 +534,28 @@ output_write(const char *dir, struct outset *os, const char *source,
 	char		**stale;
 	size_t		 nstale, i;
 	const char	*env;
-	int		 lockfd, rc = -1;
-	struct stat	 st;
+	int		 rc = -1;
 	bool		 made_dir = false;
 
 	memset(&t, 0, sizeof(t));
 	t.dir = dir;
+	t.dlen = strlen(dir);
 	t.d = d;
 	if ((env = getenv("TLSGEN_FAULT")) != NULL)
 		t.fault_at = strtol(env, NULL, 10);
 	/* A missing output directory is made, and unmade on failure. */
 	if (mkdir(dir, 0755) == 0)
 		made_dir = true;
-	if ((lockfd = lock_dir(dir, d)) == -1) {
+	if ((t.dfd = lock_dir(dir, d)) == -1) {
 		if (made_dir)
 			rmdir(dir);
 		return -1;
 	}
-	recover(dir, d);
+	recover(&t);
 
 	mf = outset_add(os, MANIFEST_PATH, 0644);
 	manifest_render(os, source, &mf->data);
-	stale = manifest_paths(dir, &nstale);
+	stale = manifest_paths(&t, &nstale);
 
 	t.v = calloc(os->n + nstale + 1, sizeof(*t.v));
 	if (t.v == NULL)
@@ -421,22 +579,34 @@ output_write(const char *dir, struct outset *os, const char *source,
 	}
 	free_paths(stale, nstale);
 
+	/* 0: what is there now and what will be made, in the journal. */
+	{
+		char	*jp = xasprintf("%s/%s", dir, JOURNAL_PATH);
+
+		plan_dirs(&t, jp);
+		free(jp);
+	}
+	for (i = 0; i < t.n; i++) {
+		t.v[i].had_old = exists(&t, rel(&t, t.v[i].target));
+		if (!t.v[i].remove)
+			plan_dirs(&t, t.v[i].target);
+	}
+	if (write_journal(&t) != 0)
+		goto fail;
 	/* 1: every new file, written and synced under its temporary name. */
 	for (i = 0; i < os->n; i++)
 		if (mkdirs(&t, t.v[i].target) != 0 ||
 		    write_tmp(&t, t.v[i].tmp, &os->v[i]) != 0)
 			goto fail;
-	if (write_journal(&t) != 0)
-		goto fail;
 	/* 2: the old files aside, the new ones in place. */
 	for (i = 0; i < t.n; i++) {
 		struct step *s = &t.v[i];
 
-		s->had_old = lstat(s->target, &st) == 0;
 		if (s->had_old) {
-			unlink(s->old);
-			if (fault(&t, s->target) ||
-			    link(s->target, s->old) == -1) {
+			unlinkat(t.dfd, rel(&t, s->old), 0);
+			if (fault(&t, s->target) || linkat(t.dfd,
+			    rel(&t, s->target), t.dfd, rel(&t, s->old),
+			    0) == -1) {
 				diag_plain(d, SEV_ERROR, "%s: cannot keep the "
 				    "old file: %s", s->target,
 				    strerror(errno));
@@ -445,7 +615,8 @@ output_write(const char *dir, struct outset *os, const char *source,
 			s->linked_old = true;
 		}
 		if (s->remove) {
-			if (s->had_old && unlink(s->target) == -1) {
+			if (s->had_old && unlinkat(t.dfd, rel(&t, s->target),
+			    0) == -1) {
 				diag_plain(d, SEV_ERROR, "%s: cannot remove "
 				    "stale file: %s", s->target,
 				    strerror(errno));
@@ -453,7 +624,8 @@ output_write(const char *dir, struct outset *os, const char *source,
 			}
 			continue;
 		}
-		if (fault(&t, s->target) || rename(s->tmp, s->target) == -1) {
+		if (fault(&t, s->target) || renameat(t.dfd, rel(&t, s->tmp),
+		    t.dfd, rel(&t, s->target)) == -1) {
 			diag_plain(d, SEV_ERROR, "%s: cannot rename into "
 			    "place: %s", s->target, strerror(errno));
 			goto fail;
@@ -461,31 +633,40 @@ output_write(const char *dir, struct outset *os, const char *source,
 		s->renamed = true;
 	}
 	for (i = 0; i < t.n; i++)
-		sync_dir_of(t.v[i].target);
-	/* 3: committed; the old copies and the journal go. */
+		sync_dir_of(&t, rel(&t, t.v[i].target));
+	/* The tree is complete, but perhaps no longer where it was asked. */
+	if (!same_dir(&t)) {
+		diag_plain(d, SEV_ERROR, "%s: the output directory was moved, "
+		    "replaced or removed during the run; nothing written",
+		    dir);
+		goto fail;
+	}
+	/* 3: the commit; then the old copies and the journal go. */
 	{
 		char	*jp = xasprintf("%s/%s", dir, JOURNAL_PATH);
 
-		unlink(jp);
+		if (fault(&t, jp) || renameat(t.dfd, JOURNAL_PATH, t.dfd,
+		    COMMITTED_PATH) == -1) {
+			diag_plain(d, SEV_ERROR, "%s: cannot commit: %s", jp,
+			    strerror(errno));
+			free(jp);
+			goto fail;
+		}
 		free(jp);
+		sync_dir_of(&t, JOURNAL_PATH);
 	}
 	for (i = 0; i < t.n; i++)
 		if (t.v[i].linked_old)
-			unlink(t.v[i].old);
+			unlinkat(t.dfd, rel(&t, t.v[i].old), 0);
+	unlinkat(t.dfd, COMMITTED_PATH, 0);
 	rc = 0;
 	goto out;
 fail:
 	rollback(&t);
-	{
-		char	*jp = xasprintf("%s/%s", dir, JOURNAL_PATH);
-
-		unlink(jp);
-		free(jp);
-	}
 out:
-	txn_free(&t);
-	close(lockfd);
-	if (rc != 0 && made_dir)
+	if (rc != 0 && made_dir && same_dir(&t))
 		rmdir(dir);
+	close(t.dfd);
+	txn_free(&t);
 	return rc;
 }

@@ -231,8 +231,7 @@ forbidden_by_list(const struct profile *prof, const SSL_CIPHER *c,
 		    (sk = SSL_CTX_get_ciphers(ctx)) != NULL)
 			for (i = 0; i < sk_SSL_CIPHER_num(sk); i++)
 				if (SSL_CIPHER_get_id(sk_SSL_CIPHER_value(sk,
-				    i)) == SSL_CIPHER_get_id(c) &&
-				    SSL_CIPHER_get_protocol_id(c) < 0x1301) {
+				    i)) == SSL_CIPHER_get_id(c)) {
 					hit = true;
 					buf_printf(why, "%s is forbidden by "
 					    "profile %s", SSL_CIPHER_get_name(c),
@@ -297,6 +296,37 @@ filter_groups(struct resolver *r, const char *in, struct buf *why)
 	return res;
 }
 
+/*
+ * Each name of a cipher string must mean something to the linked OpenSSL:
+ * the string is written as is, and a name unknown here (3DES in Debian's
+ * build) could enable anything on the target.  Operators (!x -x +x @x)
+ * only remove or reorder.  Returns the first unknown element, or NULL.
+ */
+static const char *
+unknown_element(struct arena *a, const char *list, bool suites)
+{
+	const char	*p = list, *bad = NULL;
+	SSL_CTX		*ctx;
+	char		*e;
+	size_t		 n;
+
+	if ((ctx = SSL_CTX_new(TLS_method())) == NULL)
+		return NULL;
+	for (; *p != '\0' && bad == NULL; p += n + (p[n] == ':')) {
+		n = strcspn(p, ":");
+		if (n == 0 || strchr("!-+@", *p) != NULL)
+			continue;
+		e = arena_printf(a, "%.*s%s", (int)n, p,
+		    suites ? "" : ":@SECLEVEL=0");
+		if ((suites ? SSL_CTX_set_ciphersuites(ctx, e) :
+		    SSL_CTX_set_cipher_list(ctx, e)) != 1)
+			bad = arena_strndup(a, p, n);
+	}
+	SSL_CTX_free(ctx);
+	ERR_clear_error();
+	return bad;
+}
+
 /* Expands the strings with OpenSSL and checks them against the profile. */
 static const struct checked *
 check_strings(struct resolver *r, const struct policy *pol)
@@ -305,6 +335,7 @@ check_strings(struct resolver *r, const struct policy *pol)
 	struct checked	*c;
 	SSL_CTX		*ctx = NULL;
 	struct buf	 why;
+	const char	*bad;
 	size_t		 i;
 	int		 k;
 
@@ -333,10 +364,17 @@ check_strings(struct resolver *r, const struct policy *pol)
 	    SSL_CTX_set_cipher_list(ctx, pol->ciphers) != 1)
 		buf_printf(&why, "cipher string \"%s\" expands to nothing",
 		    pol->ciphers);
+	else if ((pol->protocols & PROTO_TLS12) &&
+	    pol->ciphers != pol->profile->ciphers &&
+	    (bad = unknown_element(r->m->a, pol->ciphers, false)) != NULL)
+		buf_printf(&why, "cipher \"%s\" is unknown to the linked "
+		    "OpenSSL and cannot be checked", bad);
 	else if ((pol->protocols & PROTO_TLS13) && *pol->suites == '\0')
 		buf_adds(&why, "TLS 1.3 is on but no TLS 1.3 suite is set");
 	else if ((pol->protocols & PROTO_TLS13) &&
-	    SSL_CTX_set_ciphersuites(ctx, pol->suites) != 1)
+	    ((pol->suites != pol->profile->suites &&
+	    unknown_element(r->m->a, pol->suites, true) != NULL) ||
+	    SSL_CTX_set_ciphersuites(ctx, pol->suites) != 1))
 		buf_printf(&why, "TLS 1.3 suites \"%s\" are not all known to "
 		    "OpenSSL", pol->suites);
 	else if ((sk = SSL_CTX_get_ciphers(ctx)) != NULL) {

@@ -141,6 +141,9 @@ escape_check(enum escape e, const char *v)
 {
 	const unsigned char *p;
 
+	/* YAML reads a leading '!' as a tag; '@' is reserved there. */
+	if (e == ESC_YAML && (*v == '!' || *v == '@'))
+		return "a character the target syntax reserves";
 	for (p = (const unsigned char *)v; *p != '\0'; p++) {
 		if (*p <= 0x20 || *p >= 0x7f)
 			return "a control, space or non-ASCII character";
@@ -258,6 +261,7 @@ parse_block(struct tparser *tp, const char *close, size_t closelen,
 {
 	struct tnode	*head = NULL, **tail = &head, *n;
 	const char	*tag, *tend, *text;
+	long		 tagline;
 	char		 sigil;
 
 	for (;;) {
@@ -341,6 +345,7 @@ parse_block(struct tparser *tp, const char *close, size_t closelen,
 				    tp->line, (int)(ne - ns), ns);
 				return -1;
 			}
+			tagline = tp->line;
 			count_lines(tp, tag, le);
 			tp->p = le;
 			if (sigil == '!')
@@ -350,7 +355,7 @@ parse_block(struct tparser *tp, const char *close, size_t closelen,
 				    closelen || memcmp(ns, close, closelen)) {
 					snprintf(tp->err, tp->errlen, "%s:%ld: "
 					    "{{/%.*s}} closes nothing open",
-					    tp->t->name, tp->line,
+					    tp->t->name, tagline,
 					    (int)(ne - ns), ns);
 					return -1;
 				}
@@ -361,6 +366,7 @@ parse_block(struct tparser *tp, const char *close, size_t closelen,
 			    sigil == '^' ? T_INVERTED : T_VAR, ns,
 			    (size_t)(ne - ns));
 			n->text = arena_strndup(tp->t->a, ns, n->len);
+			n->line = tagline;
 			*tail = n;
 			tail = &n->next;
 			if (n->type != T_VAR && parse_block(tp, n->text,

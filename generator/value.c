@@ -365,7 +365,8 @@ value_url(struct arena *a, const char *s, struct url *out)
 			    "- . _ ~ ! * + , = @ : / %XX";
 	}
 	if (strstr(p, "/../") != NULL || strstr(p, "/./") != NULL ||
-	    (strlen(p) >= 3 && strcmp(p + strlen(p) - 3, "/..") == 0))
+	    (strlen(p) >= 3 && strcmp(p + strlen(p) - 3, "/..") == 0) ||
+	    (strlen(p) >= 2 && strcmp(p + strlen(p) - 2, "/.") == 0))
 		return "URL path must not contain '.' or '..' segments";
 	out->path = arena_strdup(a, p);
 	return NULL;
@@ -406,7 +407,7 @@ value_version(const char *s, long *out)
 			return "version must be like 3.0 or 3.5.1";
 		memcpy(num, p, n);
 		num[n] = '\0';
-		if (parse_uint(num, 255, &part[i]) != NULL)
+		if (parse_uint(num, i == 0 ? 15 : 255, &part[i]) != NULL)
 			return "version must be like 3.0 or 3.5.1";
 		p += n;
 		if (*p == '\0')

@@ -350,22 +350,45 @@ bool	 group_available(const char *group, long target_openssl);
 
 /* ----------------------------------------------------------------- cert.c */
 
+/* What `tlsgen certs` reports beyond diagnostics: per pair, JSON, TLSA. */
+struct cert_report;
+
 struct cert_opts {
 	const char	*root;		/* read paths below this, or NULL */
 	bool		 check;		/* false: --no-cert-check */
-	int		 warn_days;
-	bool		 strict;
+	int		 warn_days;	/* warn when a leaf expires sooner */
+	bool		 strict;	/* certificate warnings are errors */
+	struct cert_report *report;	/* filled when not NULL */
 };
 
 /*
  * Proves every pair of every used certificate; fills struct pair's
  * inspected fields, on which stapling "auto" and pair selection rely.
+ * -1 when any finding is an error.
  */
 int	 cert_check_all(struct model *, const struct cert_opts *,
 	    struct diags *);
 /* Decides stapling per service from the policy and what the leaf offers. */
 void	 cert_decide(struct model *, const struct cert_opts *,
 	    struct diags *);
+/* A pair a server under this profile can present (not inspected: yes). */
+bool	 cert_pair_servable(const struct pair *, const struct profile *);
+/*
+ * The one pair a server that presents a single certificate (ejabberd)
+ * uses: ECDSA unless the profile serves only RSA; the first servable, or
+ * the first pair when nothing was inspected.  NULL only without pairs.
+ */
+const struct pair *cert_pick_one(const struct certificate *,
+	    const struct profile *);
+
+struct cert_report *cert_report_new(void);
+void	 cert_report_free(struct cert_report *);
+/* One line per pair, for people. */
+void	 cert_report_text(const struct cert_report *, struct buf *);
+/* One JSON object: pairs, findings, TLSA records. */
+void	 cert_report_json(const struct cert_report *, struct buf *);
+/* "_PORT._tcp.HOST. IN TLSA 3 1 1 HEX" per host, port and pair, sorted. */
+void	 cert_report_tlsa(const struct cert_report *, struct buf *);
 
 /* --------------------------------------------------------------- render.c */
 
@@ -428,10 +451,139 @@ int	 emit_all(const struct model *, const struct emit_opts *,
 /* Writes the whole set below dir, all or nothing; removes stale files. */
 int	 output_write(const char *dir, struct outset *, const char *source,
 	    struct diags *);
-/* Unified diff of the set against dir; 0 same, 1 differs, 2 error. */
-int	 output_diff(const char *dir, struct outset *, const char *source,
-	    FILE *, struct diags *);
 void	 manifest_render(const struct outset *, const char *source,
 	    struct buf *);
+
+/* ----------------------------------------------------------------- diff.c */
+
+/*
+ * What generate would change below dir, as a unified diff (diff -u, three
+ * lines of context) sorted by path: new, changed and stale files.  Returns
+ * 0 when nothing would change, 1 when something would, 2 on error.
+ */
+int	 output_diff(const char *dir, struct outset *, const char *source,
+	    FILE *, struct diags *);
+/*
+ * A unified diff of two texts under the given ---/+++ labels ("a/PATH",
+ * "/dev/null"), appended to out; returns whether the texts differ.
+ */
+bool	 diff_unified(const char *a, size_t alen, const char *b, size_t blen,
+	    const char *label_a, const char *label_b, struct buf *out);
+
+/* -------------------------------------------------------------- clients.c */
+
+/*
+ * The client capability table (data/clients.tsv, loaded once) and who of
+ * it can connect to one effective policy.  A client's offer is parsed into
+ * numbers at the edge, so judging it is a few set intersections.
+ */
+#define CLIENT_GROUPS_MAX	64	/* distinct groups: bits of a set */
+
+struct client {
+	const char	*name, *version, *source;
+	const char	*protocols_text;	/* as the table writes them */
+	long		 line;
+	unsigned	 protocols;	/* PROTO_* */
+	bool		 ssl3;		/* offers SSL 3.0 (no server here does) */
+	uint16_t	*ciphers;	/* TLS <= 1.2, IANA code points, in order */
+	uint16_t	*ciphers_sorted;
+	size_t		 nciphers;
+	uint16_t	*suites;	/* TLS 1.3 */
+	size_t		 nsuites;
+	uint8_t		*groups;	/* indexes into clients.group, in order */
+	size_t		 ngroups;
+	uint64_t	 group_set;
+	bool		 any_group;	/* sends no supported_groups */
+	unsigned	 keys;		/* CERT_* it can verify */
+};
+
+struct clients {
+	struct arena	*a;
+	const char	*path;
+	struct client	*v;
+	size_t		 n;
+	const char	*group[CLIENT_GROUPS_MAX];	/* OpenSSL names */
+	size_t		 ngroup;
+};
+
+int	 clients_load(struct clients *, const char *path, struct diags *);
+void	 clients_free(struct clients *);
+const struct client *clients_find(const struct clients *, const char *name,
+	    const char *version);
+
+/* One suite of a policy, as the linked OpenSSL expands the strings. */
+struct suite {
+	uint16_t	 id;		/* IANA code point */
+	const char	*name;		/* OpenSSL's */
+	const char	*iana;
+	unsigned	 min_proto;	/* lowest PROTO_* it works with */
+	unsigned	 auth;		/* CERT_* it needs; 0: TLS 1.3, any */
+	bool		 ecdhe;
+	bool		 usable;	/* a key exchange this server can do */
+};
+
+struct suite_idx {
+	uint16_t	 id;
+	bool		 tls13;
+	uint16_t	 index;		/* into offer.suites or offer.ciphers */
+};
+
+struct group_ref {
+	const char	*name;
+	int		 index;		/* into clients.group, -1: no client has it */
+	bool		 tls12;		/* can carry TLS <= 1.2 ECDHE */
+};
+
+/* What a server holding one effective policy offers every client. */
+struct offer {
+	unsigned	 protocols;	/* effective PROTO_* */
+	unsigned	 refused;	/* configured, but the target refuses */
+	struct suite	*ciphers;	/* TLS <= 1.2, server order */
+	size_t		 nciphers;
+	struct suite	*suites;	/* TLS 1.3 */
+	size_t		 nsuites;
+	struct suite_idx *byid;		/* both, sorted by code point */
+	size_t		 nbyid;
+	struct group_ref *groups;	/* server order */
+	size_t		 ngroups;
+	uint64_t	 group_set12, group_set13;
+	unsigned	 keys;		/* CERT_* presented */
+	bool		 keys_from_certs;	/* else the profile's cert-types */
+	bool		 server_order;
+};
+
+enum lockout { LOCK_NONE, LOCK_PROTOCOL, LOCK_CIPHER, LOCK_GROUP, LOCK_KEY };
+
+struct verdict {
+	const struct client *client;
+	enum lockout	 lock;
+	unsigned	 proto;		/* negotiated (or tried) PROTO_* */
+	const struct suite *suite;	/* NULL when locked out */
+	const char	*group;		/* NULL: none (RSA key exchange) */
+	unsigned	 key;		/* CERT_* the server signs with */
+};
+
+/* Key types a service presents; from_certs false: the profile's. */
+unsigned service_keys(const struct service *, bool *from_certs);
+int	 offer_build(struct arena *, const struct clients *,
+	    const struct policy *, unsigned keys, bool keys_from_certs,
+	    long target_openssl, struct offer *, struct buf *why);
+void	 client_connect(const struct clients *, const struct offer *,
+	    const struct client *, struct verdict *);
+const char *lockout_text(enum lockout);
+
+/* --------------------------------------------------------------- report.c */
+
+struct report_opts {
+	const char	*source;	/* the description, as the user named it */
+	bool		 json;
+};
+
+/*
+ * The `policy` report: per set of services sharing one policy, what the
+ * linked OpenSSL makes of it and which clients connect or are locked out.
+ */
+int	 report_policy(const struct model *, const struct clients *,
+	    const struct report_opts *, struct buf *, struct diags *);
 
 #endif
