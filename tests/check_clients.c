@@ -672,7 +672,6 @@ START_TEST(test_broken_strings_refused)
 }
 END_TEST
 
-#ifdef POLICY_REFUSES_UNKNOWN_CIPHERS
 /*
  * A 3DES name beside a good one: the linked OpenSSL drops the name it
  * lacks, but the string reaches the configs as written, and a target
@@ -686,7 +685,6 @@ START_TEST(test_mixed_3des_refused)
 	    "cipher \"DES-CBC3-SHA\"");
 }
 END_TEST
-#endif
 
 /* ---- the report --------------------------------------------------------- */
 
@@ -793,9 +791,7 @@ clients_suite(void)
 
 	tc = tcase_create("refused");
 	tcase_add_test(tc, test_broken_strings_refused);
-#ifdef POLICY_REFUSES_UNKNOWN_CIPHERS
 	tcase_add_test(tc, test_mixed_3des_refused);
-#endif
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("report");
