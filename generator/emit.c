@@ -32,6 +32,38 @@ static const struct target_file {
 	    "etc/apache2/apache2.conf", 0644 },
 	{ SRV_APACHE, ESC_APACHE, PER_SERVICE, "apache/site.conf",
 	    "etc/apache2/tlsgen/%s.conf", 0644 },
+	{ SRV_POSTFIX, ESC_POSTFIX, PER_SERVICE, "postfix/main.cf",
+	    "etc/postfix/main.cf", 0644 },
+	{ SRV_POSTFIX, ESC_POSTFIX, PER_SERVICE, "postfix/master.cf",
+	    "etc/postfix/master.cf", 0644 },
+	{ SRV_POSTFIX, ESC_POSTFIX, PER_SERVICE, "postfix/tls_config",
+	    "etc/postfix/tls_config", 0644 },
+	{ SRV_DOVECOT, ESC_DOVECOT, PER_SERVICE, "dovecot/dovecot.conf",
+	    "etc/dovecot/dovecot.conf", 0644 },
+	{ SRV_EJABBERD, ESC_YAML, PER_SERVICE, "ejabberd/ejabberd.yml",
+	    "etc/ejabberd/ejabberd.yml", 0644 },
+};
+
+/*
+ * What a server cannot do, said rather than hidden: each is a warning
+ * naming the service and the setting whenever that server is generated
+ * for (the templates say the same in a comment).
+ */
+static const struct gap {
+	enum server	 server;
+	const char	*setting;
+	const char	*why;
+} gaps[] = {
+	{ SRV_EJABBERD, "TLS 1.3 suites", "ejabberd 23.01 cannot set them; "
+	    "OpenSSL's defaults apply" },
+	{ SRV_EJABBERD, "groups", "ejabberd 23.01 cannot set them; OpenSSL's "
+	    "defaults apply" },
+	{ SRV_EJABBERD, "session cache", "ejabberd 23.01 has none: no "
+	    "session resumption" },
+	{ SRV_DOVECOT, "session cache", "Dovecot 2.3 has no session cache "
+	    "settings, and each login runs in its own process: no session "
+	    "resumption (high-performance login mode would resume, at the "
+	    "cost of one process holding every client's TLS and session)" },
 };
 
 /* Protocols, lowest first, with the names servers' flags use. */
@@ -109,16 +141,13 @@ socket_name(struct arena *a, const struct address *addr, uint16_t port)
 	return s;
 }
 
-static bool
-pair_servable(const struct pair *p, const struct profile *prof)
+/* A listener as Postfix's master.cf names it: "port" or "addr:port". */
+static const char *
+postfix_listen(struct arena *a, const struct address *addr, uint16_t port)
 {
-	if (!p->inspected)
-		return true;
-	if (p->type == KEY_ECDSA)
-		return prof->cert_types & CERT_ECDSA;
-	if (p->type == KEY_RSA)
-		return prof->cert_types & CERT_RSA;
-	return false;
+	if (addr->wildcard)
+		return arena_printf(a, "%u", port);
+	return arena_printf(a, "%s:%u", listen_addr(a, addr), port);
 }
 
 /* The policy, in pieces every server's template can compose. */
@@ -200,12 +229,70 @@ ctx_pairs(struct rnode *n, const struct service *s)
 	for (i = 0; s->cert != NULL && i < s->cert->npairs; i++) {
 		const struct pair *p = &s->cert->pairs[i];
 
-		if (!pair_servable(p, s->pol.profile))
+		if (!cert_pair_servable(p, s->pol.profile))
 			continue;
 		item = rn_push(n, "pairs");
 		rn_str(item, "cert", p->cert);
 		rn_str(item, "key", p->key);
 	}
+}
+
+/* Servers with one certificate file pair, or a main and an alt pair. */
+static void
+ctx_pair_slots(struct rnode *n, const struct service *s, bool one)
+{
+	const struct pair *p[2] = { NULL, NULL };
+	size_t		 i, k = 0;
+
+	if (one && s->cert != NULL)
+		p[k++] = cert_pick_one(s->cert, s->pol.profile);
+	for (i = 0; !one && s->cert != NULL && i < s->cert->npairs && k < 2;
+	    i++)
+		if (cert_pair_servable(&s->cert->pairs[i], s->pol.profile))
+			p[k++] = &s->cert->pairs[i];
+	rn_str(n, "cert1", p[0] ? p[0]->cert : "");
+	rn_str(n, "key1", p[0] ? p[0]->key : "");
+	rn_bool(n, "has_alt", p[1] != NULL);
+	rn_str(n, "cert2", p[1] ? p[1]->cert : "");
+	rn_str(n, "key2", p[1] ? p[1]->key : "");
+	rn_str(n, "pair_type", p[0] == NULL || !p[0]->inspected ? "unread" :
+	    p[0]->type == KEY_RSA ? "RSA" : "ECDSA");
+}
+
+static void
+ctx_mail(struct emitter *e, struct rnode *n, const struct service *s)
+{
+	rn_bool(n, "has_domain", e->m->domain != NULL);
+	rn_str(n, "smtp_listen", postfix_listen(e->a, &s->smtp.listen,
+	    s->smtp.port));
+	rn_bool(n, "has_submission", s->smtp.submission != 0);
+	rn_str(n, "submission_listen", postfix_listen(e->a, &s->smtp.listen,
+	    s->smtp.submission));
+	rn_bool(n, "has_submissions", s->smtp.submissions != 0);
+	rn_str(n, "submissions_listen", postfix_listen(e->a,
+	    &s->smtp.listen, s->smtp.submissions));
+	rn_bool(n, "dane", s->smtp.dane);
+	/* Dovecot spells "every address" as "*" (and "::" for IPv6). */
+	rn_str(n, "imap_addr", !s->imap.present ? "" :
+	    s->imap.listen.wildcard && s->imap.listen.family == AF_INET ? "*" :
+	    s->imap.listen.text);
+	rn_strf(n, "imap_port", "%u", s->imap.port);
+	rn_bool(n, "has_imaps", s->imap.imaps != 0);
+	rn_strf(n, "imaps_port", "%u", s->imap.imaps);
+	ctx_pair_slots(n, s, false);
+}
+
+static void
+ctx_xmpp(struct emitter *e, struct rnode *n, const struct service *s)
+{
+	(void)e;
+	rn_str(n, "xmpp_ip", s->listen.text);
+	rn_strf(n, "c2s_port", "%u", s->c2s);
+	rn_bool(n, "has_c2s_tls", s->c2s_tls != 0);
+	rn_strf(n, "c2s_tls_port", "%u", s->c2s_tls);
+	rn_bool(n, "has_s2s", s->s2s != 0);
+	rn_strf(n, "s2s_port", "%u", s->s2s);
+	ctx_pair_slots(n, s, true);
 }
 
 static void
@@ -224,8 +311,14 @@ ctx_service(struct emitter *e, struct rnode *n, const struct service *s)
 	}
 	ctx_pairs(n, s);
 	ctx_policy(e, n, s);
-	if (s->kind != SVC_WEB)
+	if (s->kind == SVC_MAIL) {
+		ctx_mail(e, n, s);
 		return;
+	}
+	if (s->kind == SVC_XMPP) {
+		ctx_xmpp(e, n, s);
+		return;
+	}
 	rn_str(n, "addr", listen_addr(e->a, &s->listen));
 	rn_strf(n, "http_port", "%u", s->http_port);
 	rn_strf(n, "https_port", "%u", s->https_port);
@@ -355,6 +448,30 @@ service_on(const struct service *s, enum server srv)
 	return s->server == srv;
 }
 
+static void
+report_gaps(const struct model *m, struct diags *d)
+{
+	size_t	 i, g;
+
+	for (i = 0; i < m->nsvcs; i++) {
+		const struct service *s = &m->svcs[i];
+
+		for (g = 0; g < sizeof(gaps) / sizeof(gaps[0]); g++)
+			if (service_on(s, gaps[g].server))
+				diag_at(d, SEV_WARNING, s->line, s->elem,
+				    s->id, "%s: %s: %s",
+				    server_names[gaps[g].server],
+				    gaps[g].setting, gaps[g].why);
+		if (service_on(s, SRV_EJABBERD) && s->cert != NULL &&
+		    s->cert->npairs > 1)
+			diag_at(d, SEV_WARNING, s->line, s->elem, s->id,
+			    "ejabberd: certificate \"%s\": ejabberd 23.01 "
+			    "serves one pair per domain; only %s is used",
+			    s->cert->id, cert_pick_one(s->cert,
+			    s->pol.profile)->cert);
+	}
+}
+
 int
 emit_all(const struct model *m, const struct emit_opts *o,
     struct outset *out, struct diags *d)
@@ -384,6 +501,7 @@ emit_all(const struct model *m, const struct emit_opts *o,
 			goto out;
 		}
 	}
+	report_gaps(m, d);
 	for (ti = 0; ti < sizeof(targets) / sizeof(targets[0]); ti++) {
 		const struct target_file *t = &targets[ti];
 
