@@ -433,10 +433,18 @@ read_hosts(struct mctx *c, xmlNodePtr n, struct service *s)
 static enum server
 server_of(const char *name)
 {
-	size_t	 i;
+	size_t	 i, n;
 
+	/*
+	 * RELAX NG compares <value>s as tokens: server="&#10;nginx " passes
+	 * the schema, so white space around the name is dropped here too
+	 * (found by fuzz/fuzz_description.c: SRV__N indexed server_names[]).
+	 */
+	name += strspn(name, " \t\r\n");
+	n = strcspn(name, " \t\r\n");
 	for (i = 0; i < SRV__N; i++)
-		if (strcmp(server_names[i], name) == 0)
+		if (strlen(server_names[i]) == n &&
+		    strncmp(server_names[i], name, n) == 0)
 			return (enum server)i;
 	return SRV__N;	/* the schema allows no other */
 }

@@ -200,7 +200,9 @@ mkdirs(struct txn *t, const char *path)
 		abort();
 	for (p = copy + t->dlen + 1; (p = strchr(p, '/')) != NULL; p++) {
 		*p = '\0';
-		if (mkdirat(t->dfd, rel(t, copy), 0755) == 0)
+		/* 0755 whatever the umask: same tree on every machine. */
+		if (mkdirat(t->dfd, rel(t, copy), 0755) == 0 &&
+		    fchmodat(t->dfd, rel(t, copy), 0755, 0) == 0)
 			push_path(&t->dirs, &t->ndirs, copy);
 		else if (errno != EEXIST) {
 			diag_plain(t->d, SEV_ERROR, "%s: cannot create "
@@ -544,7 +546,7 @@ output_write(const char *dir, struct outset *os, const char *source,
 	if ((env = getenv("TLSGEN_FAULT")) != NULL)
 		t.fault_at = strtol(env, NULL, 10);
 	/* A missing output directory is made, and unmade on failure. */
-	if (mkdir(dir, 0755) == 0)
+	if (mkdir(dir, 0755) == 0 && chmod(dir, 0755) == 0)
 		made_dir = true;
 	if ((t.dfd = lock_dir(dir, d)) == -1) {
 		if (made_dir)

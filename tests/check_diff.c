@@ -834,6 +834,49 @@ START_TEST(test_output_other_source)
 }
 END_TEST
 
+/*
+ * A symbolic link where tlsgen writes or removes a file: generate renames
+ * over it or unlinks it, never writes through it, so it is shown as an
+ * empty file replaced or removed, with a warning.
+ */
+START_TEST(test_output_symlink)
+{
+	struct root	 r;
+	struct outset	 os = { 0 };
+	struct diags	 d;
+	char		*text, path[256], want[512];
+
+	root_make(&r);
+	diags_init(&d, "t.xml");
+	put(&r, "elsewhere", "not to be read\n", 0644);
+	put(&r, MANIFEST_PATH, "source t.xml\nfile 0644 00 etc/s.conf\n",
+	    0644);
+	snprintf(path, sizeof(path), "%s/etc", r.dir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/etc/a.conf", r.dir);
+	ck_assert_int_eq(symlink("../elsewhere", path), 0);
+	snprintf(path, sizeof(path), "%s/etc/s.conf", r.dir);
+	ck_assert_int_eq(symlink("../elsewhere", path), 0);
+	add(&os, "etc/a.conf", "y\n");
+	ck_assert_int_eq(run_diff(r.dir, &os, "t.xml", &text, &d), 1);
+	ck_assert_str_eq(text,
+	    "--- a/etc/a.conf\n"
+	    "+++ b/etc/a.conf\n"
+	    "@@ -0,0 +1 @@\n"
+	    "+y\n"
+	    "--- a/etc/s.conf\n"
+	    "+++ /dev/null\n");
+	snprintf(want, sizeof(want), "tlsgen: warning: %s/etc/a.conf: a "
+	    "symbolic link; generate would replace it", r.dir);
+	ck_assert_warning(&d, want);
+	ck_assert_errors(&d, 0);
+	free(text);
+	outset_free(&os);
+	diags_free(&d);
+	root_remove(&r);
+}
+END_TEST
+
 /* What cannot be compared is an error (status 2), the rest still shown. */
 START_TEST(test_output_errors)
 {
@@ -856,9 +899,20 @@ START_TEST(test_output_errors)
 	free(text);
 	diags_free(&d);
 
-	/* No root at all. */
+	/* No root, but its parent: generate would make it, all is new. */
 	diags_init(&d, "t.xml");
-	snprintf(path, sizeof(path), "%s/nonexistent", r.dir);
+	snprintf(path, sizeof(path), "%s/new", r.dir);
+	ck_assert_int_eq(run_diff(path, &os, "t.xml", &text, &d), 1);
+	ck_assert_str_eq(text, "--- /dev/null\n+++ b/etc/a.conf\n"
+	    "@@ -0,0 +1 @@\n+y\n--- /dev/null\n+++ b/etc/b.conf\n"
+	    "@@ -0,0 +1 @@\n+z\n");
+	ck_assert_errors(&d, 0);
+	free(text);
+	diags_free(&d);
+
+	/* Not even a parent: generate would fail, and so does diff. */
+	diags_init(&d, "t.xml");
+	snprintf(path, sizeof(path), "%s/no/such", r.dir);
 	ck_assert_int_eq(run_diff(path, &os, "t.xml", &text, &d), 2);
 	ck_assert_str_eq(text, "");
 	ck_assert_errors(&d, 1);
@@ -896,6 +950,7 @@ diff_suite(void)
 	tcase_add_test(tc, test_output_same);
 	tcase_add_test(tc, test_output_changes);
 	tcase_add_test(tc, test_output_other_source);
+	tcase_add_test(tc, test_output_symlink);
 	tcase_add_test(tc, test_output_errors);
 	suite_add_tcase(s, tc);
 	return s;
