@@ -31,7 +31,7 @@ endif
 
 # One object per pipeline stage (see docs/ARCHITECTURE.md).
 LIB_OBJS = util.o diag.o value.o load.o model.o profile.o policy.o \
-	   cert.o render.o emit.o output.o diff.o clients.o report.o
+	   cert.o render.o emit.o output.o target.o diff.o clients.o report.o
 OBJS	 = $(addprefix $(BUILD)/,$(LIB_OBJS))
 MAIN_OBJ = $(BUILD)/main.o
 

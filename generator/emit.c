@@ -215,6 +215,10 @@ ctx_common(struct emitter *e, struct rnode *n)
 	    "/etc/ssl/certs/ca-certificates.crt");
 	rn_str(n, "domain", m->domain ? m->domain : "");
 	rn_str(n, "server_name", m->domain ? m->domain : "localhost");
+	/* nginx 1.25.1 made HTTP/2 a server directive; before, a listen flag. */
+	rn_bool(n, "http2_on", m->target.server[SRV_NGINX] >= SRV_VERSION(1, 25, 1));
+	rn_bool(n, "http2_listen", m->target.server[SRV_NGINX] <
+	    SRV_VERSION(1, 25, 1));
 }
 
 /* The pairs a service presents: every one its profile can serve. */

@@ -185,6 +185,7 @@ stage_emit(struct run *r)
 		.source_name = r->source,
 	};
 
+	target_resolve(r->m, &r->d);
 	return emit_all(r->m, &eo, &r->out, &r->d) == 0 ? EXIT_OK :
 	    EXIT_INVALID;
 }

@@ -364,10 +364,16 @@ read_target(struct mctx *c, xmlNodePtr n)
 			c->m->target.openssl_declared = true;
 		}
 	}
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if ((v = attr(c, n, names[i])) != NULL &&
-		    (why = value_version(v, &ver)) != NULL)
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if ((v = attr(c, n, names[i])) == NULL)
+			continue;
+		if ((why = value_server_version(v, &ver)) != NULL)
 			bad_value(c, n, names[i], v, why);
+		else {
+			c->m->target.server[i] = ver;
+			c->m->target.server_declared[i] = true;
+		}
+	}
 }
 
 static void

@@ -421,3 +421,34 @@ value_version(const char *s, long *out)
 	*out = (long)((part[0] << 28) | (part[1] << 20) | (part[2] << 4));
 	return NULL;
 }
+
+/*
+ * Server versions ("1.22.1", "23.01", "2.3.19"): major.minor[.patch] as
+ * major * 1000000 + minor * 1000 + patch, so they compare as numbers.
+ * Parts are 1 to 3 digits; "23.01" is 23.1.
+ */
+const char *
+value_server_version(const char *s, long *out)
+{
+	long	 part[3] = { 0, 0, 0 };
+	const char *p = s;
+	size_t	 i, n, k;
+
+	for (i = 0; i < 3; i++) {
+		n = strspn(p, "0123456789");
+		if (n == 0 || n > 3)
+			return "version must be like 1.22 or 2.3.19";
+		for (k = 0; k < n; k++)
+			part[i] = part[i] * 10 + (p[k] - '0');
+		p += n;
+		if (*p == '\0')
+			break;
+		if (*p != '.' || i == 2)
+			return "version must be like 1.22 or 2.3.19";
+		p++;
+	}
+	if (*p != '\0' || i == 0)
+		return "version must be like 1.22 or 2.3.19";
+	*out = part[0] * 1000000 + part[1] * 1000 + part[2];
+	return NULL;
+}

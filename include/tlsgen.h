@@ -126,6 +126,7 @@ const char *value_address(struct arena *, const char *, struct address *);
 const char *value_url(struct arena *, const char *, struct url *);
 const char *value_cipher_string(const char *);
 const char *value_version(const char *, long *);
+const char *value_server_version(const char *, long *);
 bool	 address_overlaps(const struct address *, const struct address *);
 
 /* ------------------------------------------------------------------ load.c */
@@ -278,6 +279,8 @@ struct layout {
 struct target {
 	long		 openssl;	/* OPENSSL_VERSION_NUMBER style 0xMNN00PP0 */
 	bool		 openssl_declared;
+	long		 server[5];	/* by enum server, same layout */
+	bool		 server_declared[5];
 };
 
 struct model {
@@ -347,6 +350,20 @@ int	 policy_resolve(struct model *, const struct profiles *,
 	    struct diags *);
 long	 openssl_linked_version(void);
 bool	 group_available(const char *group, long target_openssl);
+
+/* --------------------------------------------------------------- target.c */
+
+/* A server version as value_server_version() encodes it. */
+#define SRV_VERSION(maj, min, pat) \
+	((long)(maj) * 1000000 + (long)(min) * 1000 + (long)(pat))
+
+/*
+ * The versions the output is written for: declared by <target>, else what
+ * the build host has installed (asked of each server), else Debian
+ * bookworm's.  Says in a note which it assumed.
+ */
+void	 target_resolve(struct model *, struct diags *);
+const char *openssl_version_text(long, char *, size_t);
 
 /* ----------------------------------------------------------------- cert.c */
 
