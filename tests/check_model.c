@@ -580,7 +580,7 @@ START_TEST(test_bad_site_parts)
 	ck_assert_error(&D, "t.xml:6: <target>: openssl \"3.x\": version must "
 	    "be like 3.0 or 3.5.1");
 	ck_assert_error(&D, "t.xml:6: <target>: apache \"2.4.x\": version must "
-	    "be like 3.0 or 3.5.1");
+	    "be like 1.22 or 2.3.19");
 	ck_assert_error(&D, "t.xml:8: <certificate id=\"c2\">: <pair> key "
 	    "\"c2.key\": path must be absolute");
 }
