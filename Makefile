@@ -71,8 +71,9 @@ $(BUILD)/tests/%: tests/%.c $(OBJS) include/tlsgen.h
 
 # Unit tests (Check), then the end-to-end tests against real servers.
 unit: $(TEST_BINS) $(TLSGEN)
-	@set -e; for t in $(TEST_BINS); do \
-	    TLSGEN_DATADIR=$(CURDIR) CK_FORK=yes $$t; done
+	@failed=0; for t in $(TEST_BINS); do \
+	    TLSGEN_DATADIR=$(CURDIR) CK_FORK=yes $$t || failed=1; done; \
+	    exit $$failed
 
 e2e: $(TLSGEN)
 	TLSGEN=$(CURDIR)/$(TLSGEN) tests/run-e2e.sh
