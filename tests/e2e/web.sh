@@ -24,4 +24,19 @@ web_produce() {
 		"$TLSGEN" generate "$l/variant.xml" -o "$out"
 }
 
+# Stapling follows each leaf: configured where it names an OCSP responder,
+# not even mentioned where it names none.
+web_check_trees() {
+	local out=$1 f
+	for f in nginx/tlsgen/www.conf nginx/tlsgen/app.conf \
+		apache2/tlsgen/bugs.conf; do
+		check "$f: stapling configured (leaf names a responder)" \
+			grep -Eq '^ *(ssl_stapling on|SSLUseStapling on)' "$out/etc/$f"
+	done
+	for f in nginx/tlsgen/downloads.conf apache2/tlsgen/people.conf; do
+		check "$f: no stapling directive (leaf names no responder)" \
+			bash -c "! grep -Eqi '^ *(ssl_stapling|SSLUseStapling|ssl_trusted)' '$out/etc/$f'"
+	done
+}
+
 web_suite web.sh

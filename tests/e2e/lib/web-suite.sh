@@ -131,6 +131,10 @@ web_suite() {
 		fail "trees produced" "$out"
 		e2e_finish
 	fi
+	# Checks of the produced files themselves, if the caller has any.
+	if declare -F web_check_trees >/dev/null; then
+		web_check_trees "$OUT"
+	fi
 	web_layout "$L"
 	for id in www downloads people; do
 		mkdir -p "$L/srv/$id"
