@@ -1407,74 +1407,6 @@ cert_report_text(const struct cert_report *r, struct buf *out)
 	}
 }
 
-/* A well-formed UTF-8 sequence at p: its length, else 0. */
-static size_t
-utf8_seq(const unsigned char *p)
-{
-	unsigned long	 cp;
-	size_t		 n, i;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	/* A NUL ends the loop at once: it is no continuation byte. */
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-/*
- * A JSON string (RFC 8259): quotes, backslashes and control characters
- * escaped, bytes that are not UTF-8 replaced by U+FFFD, so any parser
- * accepts the report whatever a certificate or a path holds.
- */
-static void
-json_str(struct buf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t	 n;
-
-	if (s == NULL) {
-		buf_adds(b, "null");
-		return;
-	}
-	buf_addc(b, '"');
-	while (*p != '\0') {
-		if (*p == '"' || *p == '\\') {
-			buf_addc(b, '\\');
-			buf_addc(b, (char)*p++);
-		} else if (*p == '\n') {
-			buf_adds(b, "\\n");
-			p++;
-		} else if (*p == '\t') {
-			buf_adds(b, "\\t");
-			p++;
-		} else if (*p < 0x20 || *p == 0x7f) {
-			buf_printf(b, "\\u%04x", *p++);
-		} else if (*p < 0x80) {
-			buf_addc(b, (char)*p++);
-		} else if ((n = utf8_seq(p)) > 0) {
-			buf_add(b, (const char *)p, n);
-			p += n;
-		} else {
-			buf_adds(b, "\\ufffd");
-			p++;
-		}
-	}
-	buf_addc(b, '"');
-}
-
 static const char *
 sev_name(enum severity sev)
 {
@@ -1487,29 +1419,29 @@ json_pair(struct buf *b, const struct rpair *p)
 {
 	buf_printf(b, "        {\"pair\": %zu, \"line\": %ld, \"cert\": ",
 	    p->index, p->line);
-	json_str(b, p->cert);
+	json_string(b, p->cert);
 	buf_adds(b, ", \"key\": ");
-	json_str(b, p->key);
+	json_string(b, p->key);
 	buf_printf(b, ", \"read\": %s", p->read ? "true" : "false");
 	if (p->read) {
 		buf_adds(b, ", \"type\": ");
-		json_str(b, p->type);
+		json_string(b, p->type);
 		buf_printf(b, ", \"bits\": %d, \"curve\": ", p->bits);
-		json_str(b, p->curve);
+		json_string(b, p->curve);
 		buf_adds(b, ", \"subject\": ");
-		json_str(b, p->subject);
+		json_string(b, p->subject);
 		buf_adds(b, ", \"issuer\": ");
-		json_str(b, p->issuer);
+		json_string(b, p->issuer);
 		buf_adds(b, ", \"not_before\": ");
-		json_str(b, p->not_before);
+		json_string(b, p->not_before);
 		buf_adds(b, ", \"not_after\": ");
-		json_str(b, p->not_after);
+		json_string(b, p->not_after);
 		buf_printf(b, ", \"days_left\": %ld, \"ocsp_url\": ",
 		    p->days_left);
-		json_str(b, p->ocsp_url);
+		json_string(b, p->ocsp_url);
 		buf_printf(b, ", \"must_staple\": %s, \"spki_sha256\": ",
 		    p->must_staple ? "true" : "false");
-		json_str(b, p->spki);
+		json_string(b, p->spki);
 	}
 	buf_printf(b, ", \"errors\": %zu, \"warnings\": %zu}", p->errors,
 	    p->warnings);
@@ -1522,9 +1454,9 @@ cert_report_json(const struct cert_report *r, struct buf *b)
 	bool	 first;
 
 	buf_adds(b, "{\n  \"tlsgen\": ");
-	json_str(b, TLSGEN_VERSION);
+	json_string(b, TLSGEN_VERSION);
 	buf_adds(b, ",\n  \"file\": ");
-	json_str(b, r->file);
+	json_string(b, r->file);
 	buf_printf(b, ",\n  \"errors\": %zu,\n  \"warnings\": %zu,\n",
 	    r->errors, r->warnings);
 	buf_adds(b, "  \"certificates\": [");
@@ -1535,7 +1467,7 @@ cert_report_json(const struct cert_report *r, struct buf *b)
 		if (new) {
 			buf_adds(b, i == 0 ? "\n    {\"id\": " :
 			    "\n      ]},\n    {\"id\": ");
-			json_str(b, p->cert_id);
+			json_string(b, p->cert_id);
 			buf_printf(b, ", \"line\": %ld, \"pairs\": [\n",
 			    p->cert_line);
 		} else
@@ -1549,19 +1481,19 @@ cert_report_json(const struct cert_report *r, struct buf *b)
 
 		buf_adds(b, i ? ",\n    {\"severity\": " :
 		    "\n    {\"severity\": ");
-		json_str(b, sev_name(f->sev));
+		json_string(b, sev_name(f->sev));
 		buf_adds(b, ", \"code\": ");
-		json_str(b, f->code);
+		json_string(b, f->code);
 		buf_adds(b, ", \"certificate\": ");
-		json_str(b, f->cert_id);
+		json_string(b, f->cert_id);
 		if (f->pair > 0)
 			buf_printf(b, ", \"pair\": %zu", f->pair);
 		else
 			buf_adds(b, ", \"pair\": null");
 		buf_adds(b, ", \"file\": ");
-		json_str(b, f->file);
+		json_string(b, f->file);
 		buf_printf(b, ", \"line\": %ld, \"message\": ", f->line);
-		json_str(b, f->message);
+		json_string(b, f->message);
 		buf_addc(b, '}');
 	}
 	buf_adds(b, r->nf ? "\n  ],\n" : "],\n");
@@ -1570,9 +1502,9 @@ cert_report_json(const struct cert_report *r, struct buf *b)
 		if (tlsa_dup(r, i) || r->t[i].spki[0] == '\0')
 			continue;
 		buf_adds(b, first ? "\n    {\"host\": " : ",\n    {\"host\": ");
-		json_str(b, r->t[i].host);
+		json_string(b, r->t[i].host);
 		buf_printf(b, ", \"port\": %u, \"record\": ", r->t[i].port);
-		json_str(b, arena_printf(r->a, "_%u._tcp.%s. IN TLSA 3 1 1 %s",
+		json_string(b, arena_printf(r->a, "_%u._tcp.%s. IN TLSA 3 1 1 %s",
 		    r->t[i].port, r->t[i].host, r->t[i].spki));
 		buf_addc(b, '}');
 		first = false;

@@ -147,6 +147,8 @@ validate(xmlDocPtr doc, const char *schema, struct diags *d)
 
 	if ((pctxt = xmlRelaxNGNewParserCtxt(schema)) == NULL)
 		goto out;
+	/* The schema's own errors come here too, not to stderr. */
+	xmlRelaxNGSetParserStructuredErrors(pctxt, xml_error, d);
 	if ((rng = xmlRelaxNGParse(pctxt)) == NULL) {
 		diag_plain(d, SEV_ERROR, "%s: cannot load the schema", schema);
 		goto out;

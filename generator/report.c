@@ -335,65 +335,11 @@ report_text(struct report *r)
 
 /* ------------------------------------------------------------------ JSON */
 
-/* The length of the valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	size_t		 n, i;
-	unsigned long	 cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and beyond U+10FFFF are not UTF-8. */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
-/* A JSON string: quotes, backslashes and controls escaped, bad UTF-8 made
- * U+FFFD, so any byte string yields valid JSON. */
+/* Absent strings are written as "" in this report. */
 static void
 json_str(struct buf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t	 n;
-
-	buf_addc(b, '"');
-	while (*p != '\0') {
-		if (*p == '"' || *p == '\\') {
-			buf_addc(b, '\\');
-			buf_addc(b, (char)*p++);
-		} else if (*p == '\n') {
-			buf_adds(b, "\\n");
-			p++;
-		} else if (*p == '\t') {
-			buf_adds(b, "\\t");
-			p++;
-		} else if (*p < 0x20 || *p == 0x7f) {
-			buf_printf(b, "\\u%04x", *p++);
-		} else if ((n = utf8_len(p)) == 0) {
-			buf_adds(b, "\\ufffd");
-			p++;
-		} else {
-			buf_add(b, (const char *)p, n);
-			p += n;
-		}
-	}
-	buf_addc(b, '"');
+	json_string(b, s != NULL ? s : "");
 }
 
 static void

@@ -248,3 +248,72 @@ sha256_hex(const void *data, size_t len, char out[65])
 	for (i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
+
+/* A well-formed UTF-8 sequence at p: its length, else 0. */
+static size_t
+utf8_seq(const unsigned char *p)
+{
+	unsigned long	 cp;
+	size_t		 n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	/* A NUL ends the loop at once: it is no continuation byte. */
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and beyond U+10FFFF are not UTF-8. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/*
+ * A JSON string (RFC 8259): quotes, backslashes and control characters
+ * escaped, bytes that are not UTF-8 replaced by U+FFFD, so any parser
+ * accepts a report whatever a certificate or a path holds.  NULL: null.
+ */
+void
+json_string(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t	 n;
+
+	if (s == NULL) {
+		buf_adds(b, "null");
+		return;
+	}
+	buf_addc(b, '"');
+	while (*p != '\0') {
+		if (*p == '"' || *p == '\\') {
+			buf_addc(b, '\\');
+			buf_addc(b, (char)*p++);
+		} else if (*p == '\n') {
+			buf_adds(b, "\\n");
+			p++;
+		} else if (*p == '\t') {
+			buf_adds(b, "\\t");
+			p++;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			buf_printf(b, "\\u%04x", *p++);
+		} else if (*p < 0x80) {
+			buf_addc(b, (char)*p++);
+		} else if ((n = utf8_seq(p)) > 0) {
+			buf_add(b, (const char *)p, n);
+			p += n;
+		} else {
+			buf_adds(b, "\\ufffd");
+			p++;
+		}
+	}
+	buf_addc(b, '"');
+}

@@ -60,6 +60,8 @@ int	 read_file(const char *, struct buf *, size_t limit);
 /* "dir/name" with the given root prefix ("" or NULL for none). */
 char	*path_join(struct arena *, const char *root, const char *path);
 void	 sha256_hex(const void *, size_t, char out[65]);
+/* Appends s as a JSON string (valid whatever its bytes); NULL as null. */
+void	 json_string(struct buf *, const char *);
 
 /* ------------------------------------------------------------------ diag.c */
 

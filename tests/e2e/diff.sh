@@ -21,12 +21,7 @@ SRC=$(cd "$HERE/../.." && pwd)
 . "$HERE/lib/common.sh"
 
 cd "$SRC" || exit 1
-TLSGEN=${TLSGEN:-./tlsgen}
-case $TLSGEN in /*) ;; *) TLSGEN=$SRC/${TLSGEN#./} ;; esac
-if [ ! -x "$TLSGEN" ]; then
-	fail "tlsgen binary" "$TLSGEN is not executable (run make)"
-	e2e_finish
-fi
+tlsgen_bin
 
 e2e_init
 T=$E2E_TMP

@@ -88,6 +88,20 @@ need() {
 	return 1
 }
 
+# tlsgen_bin -- set TLSGEN to an absolute path (default: the build tree's
+# binary; a relative one is taken from the source tree), or fail and finish
+# when it is not executable.
+tlsgen_bin() {
+	local src
+	src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+	TLSGEN=${TLSGEN:-$src/tlsgen}
+	case $TLSGEN in /*) ;; *) TLSGEN=$src/${TLSGEN#./} ;; esac
+	if [ ! -x "$TLSGEN" ]; then
+		fail "tlsgen binary" "$TLSGEN is not executable (run make)"
+		e2e_finish
+	fi
+}
+
 # e2e_finish -- summary line, exit status 1 on any failure.
 e2e_finish() {
 	printf '%d passed, %d failed, %d skipped\n' \
