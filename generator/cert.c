@@ -455,7 +455,7 @@ load_certs(struct checker *k, const char *path)
 	buf_init(&b);
 	if ((rc = read_file(path, &b, PEM_MAX)) != 0) {
 		finding(k, F_UNREADABLE, k->p->cert, "cannot read %s: %s", path,
-		    strerror(rc));
+		    read_error(rc));
 		goto out;
 	}
 	if ((bio = BIO_new_mem_buf(b.data, (int)b.len)) == NULL ||
@@ -499,7 +499,7 @@ load_key(struct checker *k, const char *path)
 	buf_init(&b);
 	if ((rc = read_file(path, &b, PEM_MAX)) != 0) {
 		finding(k, F_UNREADABLE, k->p->key, "cannot read %s: %s", path,
-		    strerror(rc));
+		    read_error(rc));
 		goto out;
 	}
 	/* A key others can read is no longer private. */
@@ -1234,7 +1234,7 @@ load_bundle(struct checker *k)
 	buf_init(&b);
 	if ((rc = read_file(path, &b, BUNDLE_MAX)) != 0)
 		why = arena_printf(k->a, "cannot read the trust bundle %s: %s",
-		    path, strerror(rc));
+		    path, read_error(rc));
 	else if ((store = X509_STORE_new()) == NULL)
 		abort();
 	else if (X509_STORE_load_file(store, path) != 1)

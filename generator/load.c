@@ -100,7 +100,7 @@ parse(const char *path, struct diags *d)
 			    DESCRIPTION_MAX >> 20);
 		else
 			diag_at(d, SEV_ERROR, 0, NULL, NULL, "cannot read: %s",
-			    strerror(rc));
+			    read_error(rc));
 		goto out;
 	}
 	if ((ctxt = xmlNewParserCtxt()) == NULL)

@@ -418,7 +418,7 @@ tmpl_load(const char *path, char *err, size_t errlen)
 	buf_init(&b);
 	if ((rc = read_file(path, &b, 1 << 20)) != 0)
 		snprintf(err, errlen, "%s: cannot read template: %s", path,
-		    strerror(rc));
+		    read_error(rc));
 	else
 		t = tmpl_parse(path, b.data, b.len, err, errlen);
 	buf_free(&b);

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -198,8 +199,18 @@ read_file(const char *path, struct buf *out, size_t limit)
 	ssize_t	 n;
 	int	 fd, rc = 0;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	struct stat st;
+
+	/*
+	 * Non-blocking, so a FIFO or a device cannot hang the run; only
+	 * regular files are read (a FIFO named as a certificate is refused).
+	 */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return errno;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return READ_NOT_REGULAR;
+	}
 	for (;;) {
 		n = read(fd, chunk, sizeof(chunk));
 		if (n == -1) {
@@ -220,6 +231,12 @@ read_file(const char *path, struct buf *out, size_t limit)
 	if (rc == 0 && out->data == NULL)
 		buf_add(out, "", 0);
 	return rc;
+}
+
+const char *
+read_error(int rc)
+{
+	return rc == READ_NOT_REGULAR ? "not a regular file" : strerror(rc);
 }
 
 char *

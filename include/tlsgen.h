@@ -55,8 +55,13 @@ void	 buf_adds(struct buf *, const char *);
 void	 buf_addc(struct buf *, char);
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* Reads a whole file; returns 0 or an errno value. */
+/*
+ * Reads a whole regular file; returns 0, an errno value, or
+ * READ_NOT_REGULAR; read_error() says which in words.
+ */
+#define READ_NOT_REGULAR	(-1)
 int	 read_file(const char *, struct buf *, size_t limit);
+const char *read_error(int);
 /* "dir/name" with the given root prefix ("" or NULL for none). */
 char	*path_join(struct arena *, const char *root, const char *path);
 void	 sha256_hex(const void *, size_t, char out[65]);
