@@ -329,6 +329,26 @@ START_TEST(test_missing_file)
 }
 END_TEST
 
+/* A FIFO would block an ordinary open until a writer comes: refused. */
+START_TEST(test_fifo)
+{
+	struct diags	 d;
+	char		 path[] = "/tmp/tlsgen-check-fifoXXXXXX";
+	int		 fd = mkstemp(path);
+
+	ck_assert_int_ne(fd, -1);
+	close(fd);
+	unlink(path);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	diags_init(&d, "t.xml");
+	ck_assert_ptr_null(load_description(path, tu_schema(), &d));
+	ck_assert_errors(&d, 1);
+	ck_assert_error(&d, "t.xml: cannot read: not a regular file");
+	diags_free(&d);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(test_directory)
 {
 	struct diags	 d;
@@ -336,7 +356,7 @@ START_TEST(test_directory)
 	diags_init(&d, "t.xml");
 	ck_assert_ptr_null(load_description("/tmp", tu_schema(), &d));
 	ck_assert_errors(&d, 1);
-	ck_assert_error(&d, "t.xml: cannot read: Is a directory");
+	ck_assert_error(&d, "t.xml: cannot read: not a regular file");
 	diags_free(&d);
 }
 END_TEST
@@ -438,6 +458,7 @@ load_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_directory);
+	tcase_add_test(tc, test_fifo);
 	tcase_add_test(tc, test_empty_file);
 	tcase_add_test(tc, test_too_large);
 	tcase_add_test(tc, test_bad_schema_path);
