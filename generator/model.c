@@ -267,10 +267,12 @@ read_policy(struct mctx *c, xmlNodePtr parent, struct policy_in *p)
 			if (get_bool(c, n, "preload", &p->hsts_preload))
 				p->set |= POL_HSTS_PRELOAD;
 		} else if (is_elem(n, "ocsp-stapling")) {
+			/* RELAX NG compares values as tokens: " on " is valid. */
 			v = attr(c, n, "mode");
+			v += strspn(v, " \t\r\n");
 			p->set |= POL_OCSP;
-			p->ocsp = strcmp(v, "on") == 0 ? OCSP_ON :
-			    strcmp(v, "off") == 0 ? OCSP_OFF : OCSP_AUTO;
+			p->ocsp = strncmp(v, "on", 2) == 0 ? OCSP_ON :
+			    strncmp(v, "off", 3) == 0 ? OCSP_OFF : OCSP_AUTO;
 		} else if (is_elem(n, "session-cache")) {
 			if ((v = attr(c, n, "size")) != NULL) {
 				if ((why = value_size(v, &p->cache_size)))
