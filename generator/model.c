@@ -568,14 +568,22 @@ struct endpoint {
 	uint16_t	 port;
 	const char	*what;	/* "https-port", "c2s-port", ... */
 	bool		 tls;	/* implicit TLS on this socket */
+	size_t		 order;	/* in the description */
 };
 
 static int
 endpoint_cmp(const void *x, const void *y)
 {
 	const struct endpoint *a = x, *b = y;
+	int	 r;
 
-	return a->port < b->port ? -1 : a->port > b->port;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	if (a->addr->family != b->addr->family)
+		return a->addr->family < b->addr->family ? -1 : 1;
+	if ((r = memcmp(a->addr->bytes, b->addr->bytes, 16)) != 0)
+		return r;
+	return a->order < b->order ? -1 : a->order > b->order;
 }
 
 static void
@@ -585,8 +593,103 @@ add_ep(struct endpoint *v, size_t *n, const struct service *s,
 {
 	if (port == 0 || addr->text == NULL)
 		return;
-	v[*n] = (struct endpoint){ s, srv, addr, port, what, tls };
+	v[*n] = (struct endpoint){ s, srv, addr, port, what, tls, *n };
 	(*n)++;
+}
+
+/* Reports a clash of two sockets at the later service, naming the other. */
+static void
+clash(struct mctx *c, const struct endpoint *x, const struct endpoint *y)
+{
+	const struct endpoint *a = x, *b = y;
+
+	if (a->order > b->order) {
+		a = y;
+		b = x;
+	}
+	if (a->server != b->server)
+		diag_at(c->d, SEV_ERROR, b->svc->line, b->svc->elem,
+		    b->svc->id, "%s %s:%u clashes with <%s id=\"%s\"> (line "
+		    "%ld) on %s: two servers cannot listen on one address and "
+		    "port", b->what, b->addr->text, b->port, a->svc->elem,
+		    idof(a->svc), a->svc->line, server_names[a->server]);
+	else if (a->tls != b->tls || a->svc == b->svc)
+		diag_at(c->d, SEV_ERROR, b->svc->line, b->svc->elem,
+		    b->svc->id, "%s %s:%u is already the %s of <%s id=\"%s\"> "
+		    "(line %ld)", b->what, b->addr->text, b->port, a->what,
+		    a->svc->elem, idof(a->svc), a->svc->line);
+	else
+		diag_at(c->d, SEV_ERROR, b->svc->line, b->svc->elem,
+		    b->svc->id, "%s %s:%u is also used by <%s id=\"%s\"> "
+		    "(line %ld)", b->what, b->addr->text, b->port,
+		    a->svc->elem, idof(a->svc), a->svc->line);
+}
+
+/* Two sockets that overlap may share only as web virtual hosts. */
+static bool
+compatible(const struct endpoint *a, const struct endpoint *b)
+{
+	return a->server == b->server && a->tls == b->tls &&
+	    a->svc != b->svc && a->svc->kind == SVC_WEB &&
+	    b->svc->kind == SVC_WEB;
+}
+
+/*
+ * Compatibility is an equivalence, so a socket is compared with one
+ * representative of each kind seen so far (server, TLS, web or not), not
+ * with every socket before it: linear in the sockets of one port.
+ */
+#define REPS_MAX	16
+
+struct reps {
+	const struct endpoint *v[REPS_MAX];
+	size_t		 n;
+};
+
+static void
+reps_check(struct mctx *c, struct reps *r, const struct endpoint *e,
+    bool add)
+{
+	size_t	 k;
+	bool	 same = false;
+
+	for (k = 0; k < r->n; k++) {
+		if (!address_overlaps(r->v[k]->addr, e->addr))
+			continue;
+		if (!compatible(r->v[k], e)) {
+			clash(c, r->v[k], e);
+			return;
+		}
+		same = true;
+	}
+	if (add && !same && r->n < REPS_MAX)
+		r->v[r->n++] = e;
+}
+
+/*
+ * All sockets of one port, sorted by address: a wildcard overlaps every
+ * address of its family (and IPv6's every IPv4 one), other addresses only
+ * their equals, which are neighbours.
+ */
+static void
+check_port(struct mctx *c, const struct endpoint *v, size_t n)
+{
+	struct reps	 wild = { .n = 0 }, run = { .n = 0 };
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].addr->wildcard)
+			reps_check(c, &wild, &v[i], true);
+	for (i = 0; i < n; i++) {
+		if (v[i].addr->wildcard)
+			continue;
+		reps_check(c, &wild, &v[i], false);
+		if (i == 0 || v[i - 1].addr->wildcard ||
+		    v[i - 1].addr->family != v[i].addr->family ||
+		    memcmp(v[i - 1].addr->bytes, v[i].addr->bytes, 16) != 0)
+			run.n = 0;
+		reps_check(c, &run, &v[i], true);
+	}
 }
 
 static void
@@ -631,37 +734,11 @@ check_endpoints(struct mctx *c)
 			break;
 		}
 	}
-	/* Sorted by port, so only runs of one port are compared: O(n log n). */
 	qsort(v, n, sizeof(*v), endpoint_cmp);
-	for (i = 0; i < n; i++) {
-		for (j = i + 1; j < n && v[j].port == v[i].port; j++) {
-			const struct endpoint *a = &v[i], *b = &v[j];
-
-			if (!address_overlaps(a->addr, b->addr))
-				continue;
-			if (a->server != b->server)
-				diag_at(c->d, SEV_ERROR, b->svc->line,
-				    b->svc->elem, b->svc->id, "%s %s:%u "
-				    "clashes with <%s id=\"%s\"> (line %ld) "
-				    "on %s: two servers cannot listen on one "
-				    "address and port", b->what, b->addr->text,
-				    b->port, a->svc->elem, idof(a->svc),
-				    a->svc->line, server_names[a->server]);
-			else if (a->tls != b->tls || (a->svc == b->svc))
-				diag_at(c->d, SEV_ERROR, b->svc->line,
-				    b->svc->elem, b->svc->id, "%s %s:%u is "
-				    "already the %s of <%s id=\"%s\"> (line "
-				    "%ld)", b->what, b->addr->text, b->port,
-				    a->what, a->svc->elem, idof(a->svc),
-				    a->svc->line);
-			else if (a->svc->kind != SVC_WEB ||
-			    b->svc->kind != SVC_WEB)
-				diag_at(c->d, SEV_ERROR, b->svc->line,
-				    b->svc->elem, b->svc->id, "%s %s:%u is "
-				    "also used by <%s id=\"%s\"> (line %ld)",
-				    b->what, b->addr->text, b->port,
-				    a->svc->elem, idof(a->svc), a->svc->line);
-		}
+	for (i = 0; i < n; i = j) {
+		for (j = i; j < n && v[j].port == v[i].port; j++)
+			;
+		check_port(c, v + i, j - i);
 	}
 	free(v);
 }
@@ -801,6 +878,28 @@ check_singletons(struct mctx *c)
 	}
 }
 
+/* The site-wide parts may be written once each (the schema allows more). */
+static void
+check_once(struct mctx *c, xmlNodePtr root)
+{
+	static const char *const once[] = { "policy", "trust", "layout",
+	    "target" };
+	long	 first[4] = { 0, 0, 0, 0 };
+	xmlNodePtr n;
+	size_t	 k;
+
+	for (n = root->children; n != NULL; n = n->next)
+		for (k = 0; k < 4; k++) {
+			if (!is_elem(n, once[k]))
+				continue;
+			if (first[k] == 0)
+				first[k] = xmlGetLineNo(n);
+			else
+				bad(c, n, "<%s> is already given on line %ld",
+				    once[k], first[k]);
+		}
+}
+
 struct model *
 model_build(struct _xmlDoc *doc, struct diags *d)
 {
@@ -833,6 +932,7 @@ model_build(struct _xmlDoc *doc, struct diags *d)
 	m->svcs = arena_alloc(m->a, m->nsvcs * sizeof(*m->svcs));
 
 	/* Certificates and site-wide parts first: services refer to them. */
+	check_once(&c, root);
 	for (n = root->children; n != NULL; n = n->next) {
 		if (is_elem(n, "certificate"))
 			read_certificate(&c, n, &m->certs[kc++]);
