@@ -358,6 +358,18 @@ service_cmp(const void *x, const void *y)
 	return strcmp(a->id, b->id);
 }
 
+static int
+http_socket_cmp(const void *x, const void *y)
+{
+	const struct service *a = *(const struct service *const *)x;
+	const struct service *b = *(const struct service *const *)y;
+	int	 r;
+
+	if ((r = strcmp(a->listen.text, b->listen.text)) != 0)
+		return r;
+	return (int)a->http_port - (int)b->http_port;
+}
+
 /*
  * The sockets a web server listens on.  For HTTPS each gets the full TLS
  * settings of its services (identical, policy.c made sure): nginx takes
@@ -405,17 +417,14 @@ ctx_web_sockets(struct emitter *e, struct rnode *n, enum server srv)
 		}
 		prev = s;
 	}
-	/* Plain HTTP sockets, each once (ports may repeat across addresses). */
+	/*
+	 * Plain HTTP sockets, each once (ports repeat across addresses and
+	 * services): sorted by address and port, the first of each run.
+	 */
+	qsort(v, k, sizeof(*v), http_socket_cmp);
 	for (i = 0; i < k; i++) {
-		size_t	 j;
-
-		if (v[i]->http_port == 0)
-			continue;
-		for (j = 0; j < i; j++)
-			if (v[j]->http_port == v[i]->http_port &&
-			    strcmp(v[j]->listen.text, v[i]->listen.text) == 0)
-				break;
-		if (j < i)
+		if (v[i]->http_port == 0 || (i > 0 &&
+		    http_socket_cmp(&v[i - 1], &v[i]) == 0))
 			continue;
 		item = rn_push(n, "http_sockets");
 		rn_str(item, "addr", listen_addr(e->a, &v[i]->listen));
@@ -440,6 +449,8 @@ render_one(struct emitter *e, size_t ti, const struct rnode *ctx,
 		diag_plain(e->d, SEV_ERROR, "%s: %s", path, err);
 		return -1;
 	}
+	/* Held until the whole tree is written: no slack from doubling. */
+	buf_shrink(&f->data);
 	return 0;
 }
 

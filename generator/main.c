@@ -145,7 +145,11 @@ stage_model(struct run *r)
 		return EXIT_INVALID;
 	if ((r->doc = load_description(r->o.file, r->schema, &r->d)) == NULL)
 		return EXIT_INVALID;
-	if ((r->m = model_build(r->doc, &r->d)) == NULL)
+	r->m = model_build(r->doc, &r->d);
+	/* The model owns copies of everything: the DOM goes now. */
+	load_free(r->doc);
+	r->doc = NULL;
+	if (r->m == NULL)
 		return EXIT_INVALID;
 	{
 		char	 dir[PATH_MAX + 64];

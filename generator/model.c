@@ -462,7 +462,9 @@ read_service_common(struct mctx *c, xmlNodePtr n, struct service *s)
 {
 	const char	*ref;
 
-	s->elem = (const char *)n->name;
+	/* Static names: the model outlives the document. */
+	s->elem = is_elem(n, "web") ? "web" : is_elem(n, "mail") ? "mail" :
+	    "xmpp";
 	s->line = xmlGetLineNo(n);
 	s->id = get_id(c, n, "id");
 	ref = attr(c, n, "certificate");

@@ -154,6 +154,19 @@ buf_reserve(struct buf *b, size_t more)
 }
 
 void
+buf_shrink(struct buf *b)
+{
+	char	*p;
+
+	if (b->data == NULL || b->cap <= b->len + 1)
+		return;
+	if ((p = realloc(b->data, b->len + 1)) != NULL) {
+		b->data = p;
+		b->cap = b->len + 1;
+	}
+}
+
+void
 buf_add(struct buf *b, const char *s, size_t n)
 {
 	buf_reserve(b, n);

@@ -50,6 +50,7 @@ struct buf {
 void	 buf_init(struct buf *);
 void	 buf_free(struct buf *);
 void	 buf_reserve(struct buf *, size_t);
+void	 buf_shrink(struct buf *);	/* to its length, no slack */
 void	 buf_add(struct buf *, const char *, size_t);
 void	 buf_adds(struct buf *, const char *);
 void	 buf_addc(struct buf *, char);
