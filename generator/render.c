@@ -19,6 +19,8 @@ enum rtype { RN_STR, RN_BOOL, RN_LIST };
 
 struct rfield {
 	struct rfield	*next;
+	struct rfield	*hnext;		/* same hash bucket */
+	unsigned	 hash;
 	const char	*name;
 	enum rtype	 type;
 	const char	*str;
@@ -26,11 +28,28 @@ struct rfield {
 	struct rnode	*first, *last;	/* RN_LIST items */
 };
 
+/*
+ * Names are found by hash: a service's context has some sixty of them,
+ * and a template looks them up for every placeholder it writes.
+ */
+#define RN_BUCKETS	16
+
 struct rnode {
 	struct arena	*a;
 	struct rfield	*fields, *tail;
+	struct rfield	*bucket[RN_BUCKETS];
 	struct rnode	*next;		/* next item in a list */
 };
+
+static unsigned
+name_hash(const char *s)
+{
+	unsigned h = 2166136261u;	/* FNV-1a */
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
 
 struct rnode *
 rn_new(struct arena *a)
@@ -45,15 +64,19 @@ static struct rfield *
 field(struct rnode *n, const char *name, enum rtype type)
 {
 	struct rfield	*f;
+	unsigned	 h = name_hash(name);
 
-	for (f = n->fields; f != NULL; f = f->next)
-		if (strcmp(f->name, name) == 0) {
+	for (f = n->bucket[h % RN_BUCKETS]; f != NULL; f = f->hnext)
+		if (f->hash == h && strcmp(f->name, name) == 0) {
 			f->type = type;
 			return f;
 		}
 	f = arena_alloc(n->a, sizeof(*f));
 	f->name = name;
+	f->hash = h;
 	f->type = type;
+	f->hnext = n->bucket[h % RN_BUCKETS];
+	n->bucket[h % RN_BUCKETS] = f;
 	if (n->tail)
 		n->tail->next = f;
 	else
@@ -161,6 +184,7 @@ struct tnode {
 	enum tok	 type;
 	const char	*text;	/* T_TEXT: bytes; else the name */
 	size_t		 len;
+	unsigned	 hash;	/* of the name */
 	long		 line;
 	struct tnode	*child;	/* sections */
 	struct tnode	*next;
@@ -366,6 +390,7 @@ parse_block(struct tparser *tp, const char *close, size_t closelen,
 			    sigil == '^' ? T_INVERTED : T_VAR, ns,
 			    (size_t)(ne - ns));
 			n->text = arena_strndup(tp->t->a, ns, n->len);
+			n->hash = name_hash(n->text);
 			n->line = tagline;
 			*tail = n;
 			tail = &n->next;
@@ -445,14 +470,15 @@ struct rstate {
 };
 
 static const struct rfield *
-lookup(const struct rstate *rs, const char *name)
+lookup(const struct rstate *rs, const char *name, unsigned h)
 {
 	const struct rfield *f;
 	size_t	 i;
 
 	for (i = rs->depth; i-- > 0;)
-		for (f = rs->scope[i]->fields; f != NULL; f = f->next)
-			if (strcmp(f->name, name) == 0)
+		for (f = rs->scope[i]->bucket[h % RN_BUCKETS]; f != NULL;
+		    f = f->hnext)
+			if (f->hash == h && strcmp(f->name, name) == 0)
 				return f;
 	return NULL;
 }
@@ -499,7 +525,7 @@ render_nodes(struct rstate *rs, const struct tnode *n)
 			buf_add(rs->out, n->text, n->len);
 			continue;
 		}
-		if ((f = lookup(rs, n->text)) == NULL) {
+		if ((f = lookup(rs, n->text, n->hash)) == NULL) {
 			snprintf(rs->err, rs->errlen, "%s:%ld: unknown "
 			    "placeholder {{%s}}", rs->t->name, n->line,
 			    n->text);
