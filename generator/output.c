@@ -58,7 +58,27 @@ struct txn {
 	struct diags	*d;
 	long		 fault_at;	/* test hook: fail the Nth operation */
 	long		 ops;
+	char		*planned_parent, *made_parent;	/* the last seen */
 };
+
+/*
+ * True when path's directory is the one seen last (*last), which is then
+ * updated: thousands of files share a handful of directories, and each
+ * needs its parents planned, made and synced once.
+ */
+static bool
+same_parent(char **last, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t	 n = slash != NULL ? (size_t)(slash - path) : 0;
+
+	if (*last != NULL && strlen(*last) == n && strncmp(*last, path, n) == 0)
+		return true;
+	free(*last);
+	if ((*last = strndup(path, n)) == NULL)
+		abort();
+	return false;
+}
 
 static char *
 xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -173,10 +193,12 @@ read_at(const struct txn *t, const char *relpath, struct buf *b)
 static void
 plan_dirs(struct txn *t, const char *path)
 {
-	char	*copy = strdup(path), *p;
+	char	*copy, *p;
 	size_t	 i;
 
-	if (copy == NULL)
+	if (same_parent(&t->planned_parent, path))
+		return;
+	if ((copy = strdup(path)) == NULL)
 		abort();
 	for (p = copy + t->dlen + 1; (p = strchr(p, '/')) != NULL; p++) {
 		*p = '\0';
@@ -193,10 +215,12 @@ plan_dirs(struct txn *t, const char *path)
 static int
 mkdirs(struct txn *t, const char *path)
 {
-	char	*copy = strdup(path), *p;
+	char	*copy, *p;
 	int	 rc = 0;
 
-	if (copy == NULL)
+	if (same_parent(&t->made_parent, path))
+		return 0;
+	if ((copy = strdup(path)) == NULL)
 		abort();
 	for (p = copy + t->dlen + 1; (p = strchr(p, '/')) != NULL; p++) {
 		*p = '\0';
@@ -213,6 +237,10 @@ mkdirs(struct txn *t, const char *path)
 		*p = '/';
 	}
 	free(copy);
+	if (rc != 0) {
+		free(t->made_parent);
+		t->made_parent = NULL;
+	}
 	return rc;
 }
 
@@ -238,7 +266,8 @@ write_tmp(struct txn *t, const char *tmp, const struct outfile *f)
 		}
 		off += (size_t)w;
 	}
-	if (fchmod(fd, f->mode) == -1 || fsync(fd) == -1)
+	/* Synced all at once (syncfs) before any file is renamed. */
+	if (fchmod(fd, f->mode) == -1)
 		goto fail_fd;
 	if (close(fd) == -1)
 		goto fail;
@@ -325,6 +354,8 @@ txn_free(struct txn *t)
 	free_paths(t->dirs, t->ndirs);
 	free_paths(t->plan, t->nplan);
 	free(t->v);
+	free(t->planned_parent);
+	free(t->made_parent);
 }
 
 /*
@@ -352,7 +383,9 @@ write_journal(struct txn *t)
 	for (i = 0; i < t->n; i++)
 		buf_printf(&f.data, "%s %s\n", t->v[i].had_old ? "old" : "new",
 		    rel(t, t->v[i].target));
-	if (mkdirs(t, path) == 0 && write_tmp(t, tmp, &f) == 0) {
+	/* The journal alone is synced before it is named. */
+	if (mkdirs(t, path) == 0 && write_tmp(t, tmp, &f) == 0 &&
+	    syncfs(t->dfd) == 0) {
 		if (!fault(t, path) && renameat(t->dfd, rel(t, tmp), t->dfd,
 		    JOURNAL_PATH) == 0) {
 			sync_dir_of(t, JOURNAL_PATH);
@@ -595,11 +628,17 @@ output_write(const char *dir, struct outset *os, const char *source,
 	}
 	if (write_journal(&t) != 0)
 		goto fail;
-	/* 1: every new file, written and synced under its temporary name. */
+	/* 1: every new file, written under its temporary name, then synced
+	 * (with the journal) in one call: one flush, not one per file. */
 	for (i = 0; i < os->n; i++)
 		if (mkdirs(&t, t.v[i].target) != 0 ||
 		    write_tmp(&t, t.v[i].tmp, &os->v[i]) != 0)
 			goto fail;
+	if (syncfs(t.dfd) == -1) {
+		diag_plain(d, SEV_ERROR, "%s: cannot sync: %s", dir,
+		    strerror(errno));
+		goto fail;
+	}
 	/* 2: the old files aside, the new ones in place. */
 	for (i = 0; i < t.n; i++) {
 		struct step *s = &t.v[i];
@@ -634,8 +673,14 @@ output_write(const char *dir, struct outset *os, const char *source,
 		}
 		s->renamed = true;
 	}
-	for (i = 0; i < t.n; i++)
-		sync_dir_of(&t, rel(&t, t.v[i].target));
+	{
+		char	*last = NULL;
+
+		for (i = 0; i < t.n; i++)
+			if (!same_parent(&last, rel(&t, t.v[i].target)))
+				sync_dir_of(&t, rel(&t, t.v[i].target));
+		free(last);
+	}
 	/* The tree is complete, but perhaps no longer where it was asked. */
 	if (!same_dir(&t)) {
 		diag_plain(d, SEV_ERROR, "%s: the output directory was moved, "
