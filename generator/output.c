@@ -520,15 +520,17 @@ manifest_render(const struct outset *os, const char *source, struct buf *b)
 	}
 }
 
-static bool
-in_set(const struct outset *os, const char *path)
+static int
+path_cmp(const void *x, const void *y)
 {
-	size_t	 i;
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
 
-	for (i = 0; i < os->n; i++)
-		if (strcmp(os->v[i].path, path) == 0)
-			return true;
-	return false;
+/* paths: the set's paths, sorted (bsearch: re-runs over 100k files). */
+static bool
+in_set(char **paths, size_t n, const char *path)
+{
+	return bsearch(&path, paths, n, sizeof(*paths), path_cmp) != NULL;
 }
 
 static int
@@ -566,7 +568,7 @@ output_write(const char *dir, struct outset *os, const char *source,
 {
 	struct txn	 t;
 	struct outfile	*mf;
-	char		**stale;
+	char		**stale, **sorted;
 	size_t		 nstale, i;
 	const char	*env;
 	int		 rc = -1;
@@ -602,10 +604,15 @@ output_write(const char *dir, struct outset *os, const char *source,
 		s->tmp = sibling(s->target, NEW_SUFFIX);
 		s->old = sibling(s->target, OLD_SUFFIX);
 	}
+	if ((sorted = calloc(os->n + 1, sizeof(*sorted))) == NULL)
+		abort();
+	for (i = 0; i < os->n; i++)
+		sorted[i] = os->v[i].path;
+	qsort(sorted, os->n, sizeof(*sorted), path_cmp);
 	for (i = 0; i < nstale; i++) {
 		struct step *s;
 
-		if (in_set(os, stale[i]))
+		if (in_set(sorted, os->n, stale[i]))
 			continue;
 		s = &t.v[t.n++];
 		s->target = xasprintf("%s/%s", dir, stale[i]);
@@ -613,6 +620,7 @@ output_write(const char *dir, struct outset *os, const char *source,
 		s->remove = true;
 	}
 	free_paths(stale, nstale);
+	free(sorted);
 
 	/* 0: what is there now and what will be made, in the journal. */
 	{
