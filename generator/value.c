@@ -110,7 +110,7 @@ value_path(const char *s)
 		unsigned char c = (unsigned char)s[i];
 
 		if (isalnum(c) || c == '/' || c == '.' || c == '-' ||
-		    c == '_' || c == '+' || c == '@' || c == ',' || c == '=')
+		    c == '_' || c == '+' || c == '@')
 			continue;
 		if (c < 0x20 || c == 0x7f)
 			return "path must not contain control characters";
@@ -120,8 +120,7 @@ value_path(const char *s)
 			return "path must not contain quotes";
 		if (c >= 0x80)
 			return "path must be ASCII";
-		return "path may hold only letters, digits and / . - _ + @ "
-		    ", =";
+		return "path may hold only letters, digits and / . - _ + @";
 	}
 	for (p = s; (p = strchr(p, '/')) != NULL; p++) {
 		if (p[1] == '/')
@@ -231,7 +230,7 @@ value_size(const char *s, uint64_t *out)
 	}
 	if (parse_uint(digits, (1ULL << 30) / mult, &v) != NULL)
 		return "size must be a number with an optional k or m suffix, "
-		    "at most 1g";
+		    "at most 1024m";
 	*out = v * mult;
 	return NULL;
 }

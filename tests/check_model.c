@@ -428,7 +428,7 @@ START_TEST(test_bad_root)
 	    "path must not contain '..' components");
 	ck_assert_error(&D, "t.xml:14: <web id=\"c\">: <root> "
 	    "\"/srv/www;\\x0a    include /etc/passwd\": path may hold only "
-	    "letters, digits and / . - _ + @ , =");
+	    "letters, digits and / . - _ + @");
 }
 END_TEST
 
@@ -514,7 +514,7 @@ START_TEST(test_bad_size_seconds_site)
 	ck_assert_error(&D, "t.xml:5: <hsts>: include-subdomains \"yes\": must "
 	    "be true or false");
 	ck_assert_error(&D, "t.xml:6: <session-cache>: size \"2g\": size must "
-	    "be a number with an optional k or m suffix, at most 1g");
+	    "be a number with an optional k or m suffix, at most 1024m");
 	ck_assert_error(&D, "t.xml:6: <session-cache>: timeout \"1d\": seconds "
 	    "must be a whole number from 0 to 316224000");
 	ck_assert_error(&D, "t.xml:6: <session-cache>: tickets \"on\": must be "

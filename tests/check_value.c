@@ -160,7 +160,7 @@ START_TEST(test_path_good)
 		"/", "/srv/www/example.org",
 		"/etc/ssl/example.org/web-ecdsa.fullchain.pem",
 		"/srv/.hidden", "/srv/...", "/srv/a..b", "/srv/a.",
-		"/a/b_c-d+e@f,g=h", "/A/Z/0/9",
+		"/a/b_c-d+e@f", "/A/Z/0/9",
 	};
 	char	*max;
 	size_t	 i;
@@ -212,7 +212,7 @@ START_TEST(test_path_bad)
 		"/srv/a;b", "/srv/{b", "/srv/b}", "/srv/$b", "/srv/${b}",
 		"/srv/#b", "/srv/a\\b", "/srv/a:b", "/srv/a*b", "/srv/a?b",
 		"/srv/a%20b", "/srv/a&b", "/srv/a|b", "/srv/a<b", "/srv/a>b",
-		"/srv/a!b", "/srv/(b)", "/srv/[b]", "/srv/~b",
+		"/srv/a!b", "/srv/(b)", "/srv/[b]", "/srv/~b", "/srv/a,b", "/srv/a=b",
 	};
 	size_t	 i;
 
@@ -231,7 +231,7 @@ START_TEST(test_path_bad)
 		ck_assert_msg(why != NULL, "\"%s\" accepted",
 		    tu_show(reserved[i]));
 		ck_assert_str_eq(why, "path may hold only letters, digits and "
-		    "/ . - _ + @ , =");
+		    "/ . - _ + @");
 	}
 }
 END_TEST
@@ -378,9 +378,9 @@ START_TEST(test_size)
 		    tu_show(bad[i]));
 	}
 	ck_assert_str_eq(value_size("2g", &v), "size must be a number with an "
-	    "optional k or m suffix, at most 1g");
+	    "optional k or m suffix, at most 1024m");
 	ck_assert_str_eq(value_size("1025m", &v), "size must be a number with "
-	    "an optional k or m suffix, at most 1g");
+	    "an optional k or m suffix, at most 1024m");
 }
 END_TEST
 
