@@ -16,6 +16,11 @@
 
 /* Larger descriptions are refused: the DOM costs ~10x the file. */
 #define DESCRIPTION_MAX	(64u * 1024 * 1024)
+/*
+ * Host names per service: nginx and Apache take long name lists badly,
+ * and libxml2 validates one element's children in quadratic time.
+ */
+#define HOSTS_MAX	1000
 
 struct load_state {
 	struct diags	*d;
@@ -49,8 +54,19 @@ xml_error(void *ctx, xmlErrorPtr err)
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		n--;
-	diag_at(d, SEV_ERROR, err->node ? xmlGetLineNo(err->node) : err->line,
-	    elem, id, "%.*s", (int)n, msg);
+	/* One finding, one line: libxml2 sometimes adds a second. */
+	{
+		char	 line[512];
+		size_t	 i;
+
+		if (n >= sizeof(line))
+			n = sizeof(line) - 1;
+		for (i = 0; i < n; i++)
+			line[i] = msg[i] == '\n' ? ';' : msg[i];
+		line[n] = '\0';
+		diag_at(d, SEV_ERROR, err->node ? xmlGetLineNo(err->node) :
+		    err->line, elem, id, "%s", line);
+	}
 	xmlFree(id);
 }
 
@@ -174,6 +190,36 @@ out:
 	return ok;
 }
 
+/* Limits checked before the schema, which would take too long. */
+static bool
+within_limits(xmlDocPtr doc, struct diags *d)
+{
+	xmlNodePtr	 svc, n, root = xmlDocGetRootElement(doc);
+	size_t		 hosts;
+	bool		 ok = true;
+	char		*id;
+
+	for (svc = root ? root->children : NULL; svc != NULL;
+	    svc = svc->next) {
+		if (svc->type != XML_ELEMENT_NODE)
+			continue;
+		hosts = 0;
+		for (n = svc->children; n != NULL; n = n->next)
+			if (n->type == XML_ELEMENT_NODE &&
+			    xmlStrEqual(n->name, (const xmlChar *)"host"))
+				hosts++;
+		if (hosts <= HOSTS_MAX)
+			continue;
+		id = (char *)xmlGetNoNsProp(svc, (const xmlChar *)"id");
+		diag_at(d, SEV_ERROR, xmlGetLineNo(svc), (const char *)svc->name,
+		    id, "%zu <host> elements: at most %d per service (split "
+		    "the service)", hosts, HOSTS_MAX);
+		xmlFree(id);
+		ok = false;
+	}
+	return ok;
+}
+
 struct _xmlDoc *
 load_description(const char *path, const char *schema, struct diags *d)
 {
@@ -181,6 +227,10 @@ load_description(const char *path, const char *schema, struct diags *d)
 
 	if ((doc = parse(path, d)) == NULL)
 		return NULL;
+	if (!within_limits(doc, d)) {
+		xmlFreeDoc(doc);
+		return NULL;
+	}
 	if (!validate(doc, schema, d)) {
 		xmlFreeDoc(doc);
 		return NULL;

@@ -224,6 +224,11 @@ read_file(const char *path, struct buf *out, size_t limit)
 		close(fd);
 		return READ_NOT_REGULAR;
 	}
+	/* Too large is known before a byte is read. */
+	if (limit && (uint64_t)st.st_size > limit) {
+		close(fd);
+		return EFBIG;
+	}
 	for (;;) {
 		n = read(fd, chunk, sizeof(chunk));
 		if (n == -1) {

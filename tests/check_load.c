@@ -329,6 +329,31 @@ START_TEST(test_missing_file)
 }
 END_TEST
 
+/* More than 1000 hosts in one service: refused before the schema runs. */
+START_TEST(test_too_many_hosts)
+{
+	struct diags	 d;
+	struct buf	 b;
+	int		 i;
+
+	buf_init(&b);
+	buf_adds(&b, "<services xmlns=\"urn:tlsgen:services:1\">\n"
+	    "<certificate id=\"c\"><pair cert=\"/c\" key=\"/k\"/>"
+	    "</certificate>\n<web id=\"w\" server=\"nginx\" certificate=\"c\" "
+	    "listen=\"127.0.0.1\" http-port=\"80\" https-port=\"443\">\n");
+	for (i = 0; i < 1001; i++)
+		buf_printf(&b, "<host>h%d.example.org</host>", i);
+	buf_adds(&b, "\n</web>\n</services>\n");
+	diags_init(&d, "t.xml");
+	ck_assert_ptr_null(tu_load_text(b.data, "t.xml", &d));
+	ck_assert_errors(&d, 1);
+	ck_assert_error(&d, "t.xml:3: <web id=\"w\">: 1001 <host> elements: "
+	    "at most 1000 per service (split the service)");
+	diags_free(&d);
+	buf_free(&b);
+}
+END_TEST
+
 /* A FIFO would block an ordinary open until a writer comes: refused. */
 START_TEST(test_fifo)
 {
@@ -459,6 +484,7 @@ load_suite(void)
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_directory);
 	tcase_add_test(tc, test_fifo);
+	tcase_add_test(tc, test_too_many_hosts);
 	tcase_add_test(tc, test_empty_file);
 	tcase_add_test(tc, test_too_large);
 	tcase_add_test(tc, test_bad_schema_path);
