@@ -437,6 +437,13 @@ check_args(const struct opts *o)
 }
 
 static void
+quiet_xml(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
+static void
 run_free(struct run *r)
 {
 	outset_free(&r->out);
@@ -467,6 +474,12 @@ main(int argc, char **argv)
 		return EXIT_INVALID;
 	}
 	xmlInitParser();
+	/*
+	 * libxml2's unstructured messages (encoding and I/O notes) would go
+	 * straight to stderr; every error that matters reaches the
+	 * diagnostics through the structured handlers in load.c.
+	 */
+	xmlSetGenericErrorFunc(NULL, quiet_xml);
 	diags_init(&r.d, r.o.file);
 	source_name(&r);
 	rc = commands[i].fn(&r);

@@ -203,6 +203,41 @@ forbidden_by_rules(const struct profile *prof, const SSL_CIPHER *c,
 	return false;
 }
 
+static bool
+has_token(const char *list, const char *tok)
+{
+	size_t	 n = strlen(tok);
+	const char *p;
+
+	for (p = list; p != NULL && (p = strstr(p, tok)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ' || p[-1] == ':') &&
+		    (p[n] == '\0' || p[n] == ' ' || p[n] == ':'))
+			return true;
+	return false;
+}
+
+/*
+ * TLS 1.3 suites are outside OpenSSL's cipher-string aliases, so the
+ * forbid list's only tokens that can name one (AESCCM, AESCCM8) are
+ * applied here.
+ */
+static bool
+forbidden_tls13(const struct profile *prof, const SSL_CIPHER *c,
+    struct buf *why)
+{
+	const char *name = SSL_CIPHER_standard_name(c);
+	bool	 ccm8 = name != NULL && strstr(name, "CCM_8") != NULL;
+	bool	 ccm = name != NULL && strstr(name, "CCM") != NULL;
+
+	if ((ccm && has_token(prof->forbid, "AESCCM")) ||
+	    (ccm8 && has_token(prof->forbid, "AESCCM8"))) {
+		buf_printf(why, "%s is forbidden by profile %s", name,
+		    prof->name);
+		return true;
+	}
+	return false;
+}
+
 /* Every suite the profile's forbid list names, expanded by OpenSSL. */
 static bool
 forbidden_by_list(const struct profile *prof, const SSL_CIPHER *c,
@@ -381,8 +416,12 @@ check_strings(struct resolver *r, const struct policy *pol)
 		for (k = 0; k < sk_SSL_CIPHER_num(sk); k++) {
 			const SSL_CIPHER *sc = sk_SSL_CIPHER_value(sk, k);
 
-			if (SSL_CIPHER_get_kx_nid(sc) == NID_kx_any)
+			if (SSL_CIPHER_get_kx_nid(sc) == NID_kx_any) {
+				if ((pol->protocols & PROTO_TLS13) &&
+				    forbidden_tls13(pol->profile, sc, &why))
+					break;
 				continue;
+			}
 			if (!(pol->protocols & PROTO_TLS12))
 				break;
 			if (forbidden_by_rules(pol->profile, sc, &why) ||

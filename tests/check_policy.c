@@ -539,6 +539,20 @@ START_TEST(test_suites_partly_unknown)
 }
 END_TEST
 
+/* The forbid list reaches TLS 1.3 suites too (intermediate: AESCCM8). */
+START_TEST(test_suites_forbidden_ccm8)
+{
+	resolve_fails(
+	    WEB("www", "nginx", "192.0.2.10")			/* 4 */
+	    "    <host>example.org</host>\n"			/* 5 */
+	    "    <tls suites=\"TLS_AES_128_GCM_SHA256:"
+	    "TLS_AES_128_CCM_8_SHA256\"/>\n"			/* 6 */
+	    "  </web>\n", 1);					/* 7 */
+	ck_assert_error(&D, "t.xml:6: <web id=\"www\">: "
+	    "TLS_AES_128_CCM_8_SHA256 is forbidden by profile intermediate");
+}
+END_TEST
+
 START_TEST(test_suites_unknown)
 {
 	resolve_fails(
@@ -794,6 +808,7 @@ policy_suite(void)
 	tcase_add_test(tc, test_ciphers_3des_alone);
 	tcase_add_loop_test(tc, test_ciphers_3des_mixed, 0, 3);
 	tcase_add_test(tc, test_suites_unknown);
+	tcase_add_test(tc, test_suites_forbidden_ccm8);
 	tcase_add_test(tc, test_suites_partly_unknown);
 	tcase_add_test(tc, test_custom_ok);
 	suite_add_tcase(s, tc);
