@@ -117,6 +117,32 @@ fuzz: $(FUZZ_BUILD)/fuzz_description
 	    -artifact_prefix=$(FUZZ_BUILD)/ -print_final_stats=1 $(FUZZ_FLAGS) \
 	    $(FUZZ_BUILD)/corpus fuzz/corpus
 
+# Line coverage of the fuzz corpus (seeds and what `make fuzz` found), by
+# clang's source-based coverage: build/fuzz-cov/report.txt per file.
+FUZZ_COV = build/fuzz-cov
+FUZZ_COV_FLAGS = -fprofile-instr-generate -fcoverage-mapping
+
+$(FUZZ_COV)/%.o: generator/%.c include/tlsgen.h
+	@mkdir -p $(@D)
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_COV_FLAGS) -c -o $@ $<
+
+$(FUZZ_COV)/fuzz_description: fuzz/fuzz_description.c \
+	    $(addprefix $(FUZZ_COV)/,$(LIB_OBJS))
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_COV_FLAGS) -fsanitize=fuzzer \
+	    -DFUZZ_DATADIR='"$(CURDIR)"' -o $@ $< \
+	    $(addprefix $(FUZZ_COV)/,$(LIB_OBJS)) $(LIBS)
+
+fuzz-cov: $(FUZZ_COV)/fuzz_description
+	@mkdir -p $(FUZZ_BUILD)/corpus
+	rm -f $(FUZZ_COV)/*.profraw
+	LLVM_PROFILE_FILE=$(FUZZ_COV)/run.profraw $(FUZZ_COV)/fuzz_description \
+	    -runs=0 $(FUZZ_BUILD)/corpus fuzz/corpus >/dev/null 2>&1
+	llvm-profdata merge -sparse -o $(FUZZ_COV)/run.profdata \
+	    $(FUZZ_COV)/run.profraw
+	llvm-cov report $(FUZZ_COV)/fuzz_description \
+	    -instr-profile=$(FUZZ_COV)/run.profdata generator/*.c \
+	    | tee $(FUZZ_COV)/report.txt
+
 # The binary, its data (a server whose templates are not written yet has
 # an empty folder, skipped) and the two manual pages.
 install: tlsgen
@@ -145,4 +171,10 @@ uninstall:
 clean:
 	rm -rf build tlsgen tlsgen-sanitize
 
-.PHONY: all unit e2e check fuzz install uninstall clean FORCE
+# Benchmarks (bench/run.sh): prints the tables and writes BENCHMARKS.md;
+# about 10 minutes, never part of `make check`.
+bench: $(TLSGEN)
+	TLSGEN=$(CURDIR)/$(TLSGEN) bash bench/run.sh
+.PHONY: bench
+
+.PHONY: all unit e2e check fuzz fuzz-cov install uninstall clean FORCE
