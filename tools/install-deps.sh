@@ -9,7 +9,11 @@ set -eu
 packages=(
 	gcc make pkg-config libxml2-dev libssl-dev check libxml2-utils
 	openssl ca-certificates curl python3 procps iproute2 util-linux
+	bsdutils e2fsprogs
 	nginx-light apache2 postfix dovecot-imapd ejabberd
+	# the fault and limit tests: memcheck, kills at each system call,
+	# peak memory, YAML parsing of ejabberd.yml, man pages, patch
+	valgrind strace time python3-yaml man-db patch
 )
 
 missing=()
