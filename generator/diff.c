@@ -31,8 +31,6 @@
 /* Lines of context around each change, as diff -u. */
 #define DIFF_CONTEXT	3
 
-/* The same file as output.c's JOURNAL_PATH: a run that was interrupted. */
-#define DIFF_JOURNAL	"var/lib/tlsgen/journal"
 
 /* Files larger than this in the root are refused rather than diffed. */
 #define DIFF_FILE_MAX	(256u << 20)
@@ -727,9 +725,8 @@ entry_cmp(const void *x, const void *y)
 }
 
 /*
- * The root's manifest, read as output.c reads it, so that what diff calls
- * stale is exactly what generate would remove: "file MODE SHA PATH" lines,
- * the path after the last space, never with ".." or a leading '/'.
+ * The root's manifest; its lines name the stale candidates through
+ * manifest_line_path(), as for generate.
  */
 static char *
 manifest_read(const char *dir, struct buf *b, struct diags *d)
@@ -767,17 +764,14 @@ add_stale(const struct buf *b, struct entry **v, size_t *n, size_t *cap)
 	/* output.c stops at the first empty line; so does this. */
 	for (line = b->data; b->data != NULL && line < b->data + b->len &&
 	    *line != '\0'; line += strlen(line) + 1) {
-		if (strncmp(line, "file ", 5) != 0)
-			continue;
-		if ((p = strrchr(line, ' ')) == NULL ||
-		    strstr(p, "..") != NULL || p[1] == '/' || p[1] == '\0')
+		if ((p = manifest_line_path(line)) == NULL)
 			continue;
 		if (*n == *cap) {
 			*cap = *cap ? *cap * 2 : 16;
 			if ((*v = realloc(*v, *cap * sizeof(**v))) == NULL)
 				abort();
 		}
-		(*v)[(*n)++] = (struct entry){ p + 1, NULL };
+		(*v)[(*n)++] = (struct entry){ p, NULL };
 	}
 }
 
@@ -920,7 +914,7 @@ output_diff(const char *dir, struct outset *os, const char *source,
 		    strerror(errno));
 		goto out;
 	}
-	if (asprintf(&journal, "%s/%s", dir, DIFF_JOURNAL) < 0)
+	if (asprintf(&journal, "%s/%s", dir, JOURNAL_PATH) < 0)
 		abort();
 	if (lstat(journal, &st) == 0)
 		diag_plain(d, SEV_WARNING, "%s: an earlier run did not finish; "

@@ -32,7 +32,6 @@
 
 #include "tlsgen.h"
 
-#define JOURNAL_PATH	"var/lib/tlsgen/journal"
 #define COMMITTED_PATH	"var/lib/tlsgen/journal-done"
 #define NEW_SUFFIX	".tlsgen-new"
 #define OLD_SUFFIX	".tlsgen-old"
@@ -477,11 +476,24 @@ out:
 	buf_free(&b);
 }
 
+const char *
+manifest_line_path(const char *line)
+{
+	const char *p;
+
+	if (strncmp(line, "file ", 5) != 0 ||
+	    (p = strrchr(line, ' ')) == NULL || strstr(p, "..") != NULL ||
+	    p[1] == '/' || p[1] == '\0')
+		return NULL;
+	return p + 1;
+}
+
 /* Paths the last run's manifest lists: "file MODE SHA PATH" lines. */
 static char **
 manifest_paths(const struct txn *t, size_t *n)
 {
-	char	**v = NULL, *line, *next, *p;
+	char	**v = NULL, *line, *next;
+	const char *p;
 	struct buf b;
 
 	*n = 0;
@@ -490,12 +502,8 @@ manifest_paths(const struct txn *t, size_t *n)
 		for (line = b.data; line && *line; line = next) {
 			if ((next = strchr(line, '\n')) != NULL)
 				*next++ = '\0';
-			if (strncmp(line, "file ", 5) != 0)
-				continue;
-			if ((p = strrchr(line, ' ')) == NULL ||
-			    strstr(p, "..") != NULL || p[1] == '/')
-				continue;
-			push_path(&v, n, p + 1);
+			if ((p = manifest_line_path(line)) != NULL)
+				push_path(&v, n, p);
 		}
 	}
 	buf_free(&b);

@@ -472,6 +472,14 @@ int	 emit_all(const struct model *, const struct emit_opts *,
 /* --------------------------------------------------------------- output.c */
 
 #define MANIFEST_PATH "var/lib/tlsgen/manifest"
+#define JOURNAL_PATH	"var/lib/tlsgen/journal"
+
+/*
+ * The path a manifest line names ("file MODE SHA PATH"), or NULL for any
+ * other line and for a path that could leave the root ("..", leading '/').
+ * generate removes, and diff shows as removed, exactly these.
+ */
+const char *manifest_line_path(const char *line);
 
 /* Writes the whole set below dir, all or nothing; removes stale files. */
 int	 output_write(const char *dir, struct outset *, const char *source,
