@@ -673,17 +673,8 @@ END_TEST
 
 /* ---- the reference ------------------------------------------------------ */
 
-static const struct service *
-svc(const char *id)
-{
-	size_t	 i;
-
-	for (i = 0; i < M->nsvcs; i++)
-		if (strcmp(M->svcs[i].id, id) == 0)
-			return &M->svcs[i];
-	ck_abort_msg("no service %s", id);
-	return NULL;
-}
+/* The service with this id in the model under test. */
+#define svc(id)	tu_service(M, (id))
 
 START_TEST(test_reference_model)
 {

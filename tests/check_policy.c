@@ -106,17 +106,8 @@ resolve_reference(void)
 	ck_assert_msg(policy_resolve(M, &PS, &D) == 0, "%s", tu_dump(&D));
 }
 
-static const struct service *
-svc(const char *id)
-{
-	size_t	 i;
-
-	for (i = 0; i < M->nsvcs; i++)
-		if (strcmp(M->svcs[i].id, id) == 0)
-			return &M->svcs[i];
-	ck_abort_msg("no service %s", id);
-	return NULL;
-}
+/* The service with this id in the model under test. */
+#define svc(id)	tu_service(M, (id))
 
 /* ---- profiles ----------------------------------------------------------- */
 

@@ -194,4 +194,17 @@ tu_run(Suite *s)
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/* The service with this id, or the test fails. */
+static inline const struct service *
+tu_service(const struct model *m, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->nsvcs; i++)
+		if (strcmp(m->svcs[i].id, id) == 0)
+			return &m->svcs[i];
+	ck_abort_msg("no service %s", id);
+	return NULL;
+}
+
 #endif
