@@ -24,6 +24,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -56,6 +57,7 @@ struct txn {
 	size_t		 ndirs;
 	struct diags	*d;
 	long		 fault_at;	/* test hook: fail the Nth operation */
+	bool		 stop_mid;	/* test hook: SIGSTOP before placing */
 	long		 ops;
 	char		*planned_parent, *made_parent;	/* the last seen */
 };
@@ -588,6 +590,13 @@ output_write(const char *dir, struct outset *os, const char *source,
 	t.d = d;
 	if ((env = getenv("TLSGEN_FAULT")) != NULL)
 		t.fault_at = strtol(env, NULL, 10);
+	/*
+	 * Test hook: TLSGEN_STOP_MID=1 stops the run (SIGSTOP) once the
+	 * journal and every temporary file are durable, before anything is
+	 * put in place, so a test can act at that instant without racing.
+	 */
+	t.stop_mid = (env = getenv("TLSGEN_STOP_MID")) != NULL &&
+	    strcmp(env, "1") == 0;
 	/* A missing output directory is made, and unmade on failure. */
 	if (mkdir(dir, 0755) == 0 && chmod(dir, 0755) == 0)
 		made_dir = true;
@@ -655,6 +664,8 @@ output_write(const char *dir, struct outset *os, const char *source,
 		    strerror(errno));
 		goto fail;
 	}
+	if (t.stop_mid)
+		raise(SIGSTOP);
 	/* 2: the old files aside, the new ones in place. */
 	for (i = 0; i < t.n; i++) {
 		struct step *s = &t.v[i];

@@ -16,14 +16,18 @@
 
 extern char **environ;
 
-/* How to ask each server its version, and bookworm's when absent. */
+/*
+ * How to ask each server its version, and bookworm's when absent.  postconf
+ * -d: the compiled-in default, which needs no main.cf (without -d, a
+ * Postfix installed with "No configuration" fails and sleeps a second).
+ */
 static const struct probe {
 	const char	*argv[6];
 	long		 fallback;
 } probes[SRV__N] = {
 	[SRV_NGINX] = { { "nginx", "-v", NULL }, SRV_VERSION(1, 22, 1) },
 	[SRV_APACHE] = { { "apache2", "-v", NULL }, SRV_VERSION(2, 4, 62) },
-	[SRV_POSTFIX] = { { "postconf", "-h", "mail_version", NULL },
+	[SRV_POSTFIX] = { { "postconf", "-d", "-h", "mail_version", NULL },
 	    SRV_VERSION(3, 7, 11) },
 	[SRV_DOVECOT] = { { "dovecot", "--version", NULL },
 	    SRV_VERSION(2, 3, 19) },

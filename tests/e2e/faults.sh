@@ -355,32 +355,50 @@ fi
 
 # --- the directory vanishing mid-run ------------------------------------------
 
-# strace holds the run at its third rename (the journal and one file are in
-# place, every temp file is written) for 1.5 s while the directory is
-# swapped or removed under it.
-if need strace "output directory replaced mid-run" "output directory removed mid-run"; then
+# The run stops itself (TLSGEN_STOP_MID=1: SIGSTOP once the journal and
+# every temporary file are durable, before anything is put in place).  The
+# test waits for that stop (the run's state in /proc), swaps or removes the
+# directory, then lets the run go on (SIGCONT): no sleep, no race, however
+# slow the machine.
+
+# held_run DIR -- starts generate into DIR (pid in HELD_PID) and waits
+# until it has stopped itself; fails if it never does.
+held_run() {
+	TLSGEN_STOP_MID=1 "$TLSGEN" generate "$B" -o "$1" --no-cert-check \
+		>/dev/null 2>"$T/err" &
+	HELD_PID=$!
+	wait_for 600 pid_stopped "$HELD_PID"
+}
+
+# pid_stopped PID -- PID is stopped by a signal (state T).
+pid_stopped() {
+	local st
+	st=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ "${st%% *}" = T ]
+}
+
+# release_run -- lets the held run go on; its exit status in RC.
+release_run() {
+	kill -CONT "$HELD_PID" 2>/dev/null
+	wait "$HELD_PID"
+	RC=$?
+}
+
+{
 	fresh "$T/swap" "$A"
 	rm -rf "$T/swap.prev"
-	strace -o /dev/null -e trace=rename,renameat,renameat2 -e inject=rename,renameat,renameat2:delay_enter=1500000:when=3 \
-		"$TLSGEN" generate "$B" -o "$T/swap" --no-cert-check >/dev/null 2>"$T/err" &
-	pid=$!
-	sleep 0.5
+	held_run "$T/swap" || fail "output directory replaced mid-run: the run never stopped"
 	mv "$T/swap" "$T/swap.prev" && mkdir "$T/swap"
-	wait "$pid"
-	RC=$?
+	release_run
 	expect_refused "output directory replaced mid-run: the previous output (moved away) is intact" \
 		"$T/swap.prev" "$LA" "$T/swap"
 	check_eq "output directory replaced mid-run: the new directory stays empty" \
 		"" "$(find "$T/swap" -mindepth 1 | head -n 5)"
 
 	fresh "$T/gone" "$A"
-	strace -o /dev/null -e trace=rename,renameat,renameat2 -e inject=rename,renameat,renameat2:delay_enter=1500000:when=3 \
-		"$TLSGEN" generate "$B" -o "$T/gone" --no-cert-check >/dev/null 2>"$T/err" &
-	pid=$!
-	sleep 0.5
+	held_run "$T/gone" || fail "output directory removed mid-run: the run never stopped"
 	rm -rf "$T/gone"
-	wait "$pid"
-	RC=$?
+	release_run
 	why=
 	[ "$RC" = 2 ] || why="exit $RC, not 2"
 	grep -qF "$T/gone" "$T/err" || why="$why; no message names $T/gone"
@@ -391,7 +409,7 @@ if need strace "output directory replaced mid-run" "output directory removed mid
 		fail "output directory removed mid-run" "${why#; }
 $(cat "$T/err")"
 	fi
-fi
+}
 
 # --- unreadable certificates and keys ---------------------------------------
 
