@@ -3,7 +3,8 @@
 # profiles.sh -- every profile's output loads in every server: the web and
 # the mail variants generated under modern, intermediate, tls12-strict and
 # old each pass nginx -t, apache2 -t, postconf -n/-M and postfix check
-# (no warning), doveconf -n/-x, and ejabberd.yml parses as YAML. (The boot
+# (no warning), doveconf -n/-x, ejabberd.yml parses as YAML and ejabberd
+# boots from it. (The boot
 # and probe of each server under intermediate is web.sh's and mail.sh's.)
 
 set -u
@@ -20,6 +21,13 @@ bash "$HERE/../pki/mkpki.sh" "$PKI" >/dev/null 2>&1 || {
 	e2e_finish
 }
 
+# ejabberd runs as user ejabberd: its pairs are copies it may read.
+EJ=$T/ejcerts
+mkdir -p "$EJ"
+cp "$PKI"/ecdsa.fullchain.pem "$PKI"/ecdsa.key "$PKI"/rsa.fullchain.pem \
+	"$PKI"/rsa.key "$EJ/"
+chown -R ejabberd: "$EJ" 2>/dev/null || true
+
 for profile in modern intermediate tls12-strict old; do
 	d=$T/$profile
 	mkdir -p "$d"
@@ -28,7 +36,7 @@ for profile in modern intermediate tls12-strict old; do
 		[ "$v" = mail ] && src=$HERE/mail/variant.xml
 		# Under modern only ECDSA pairs can be served: point the RSA
 		# ones at ECDSA leaves (a dual RSA pair is an error there).
-		sed -e "s#@T@#$d#g" -e "s#@PKI@#$PKI#g" -e "s#@EJCERTS@#$PKI#g" \
+		sed -e "s#@T@#$d#g" -e "s#@PKI@#$PKI#g" -e "s#@EJCERTS@#$EJ#g" \
 			-e "s#profile=\"intermediate\"#profile=\"$profile\"#" \
 			"$src" >"$d/$v.xml"
 		if [ "$profile" = modern ]; then
@@ -69,6 +77,18 @@ import sys, yaml
 doc = yaml.safe_load(open(sys.argv[1]))
 assert doc["listen"] and doc["certfiles"], "listen and certfiles"
 ' "$o/ejabberd/ejabberd.yml"
+	fi
+	# ejabberd has no offline checker: it boots from the file (cipher
+	# strings of old and tls12-strict are longer than an atom may be).
+	if need ejabberdctl "$profile: ejabberd boots"; then
+		at_exit "ejabberd_stop '$d'"
+		if out=$(ejabberd_start "$o/ejabberd/ejabberd.yml" "$d" 2>&1); then
+			check "$profile: ejabberd boots, its log has no warning" ejabberd_check "$d"
+		else
+			fail "$profile: ejabberd boots" "$out
+$(tail -n 20 "$(ejabberd_log "$d")" 2>/dev/null)"
+		fi
+		ejabberd_stop "$d"
 	fi
 done
 e2e_finish
