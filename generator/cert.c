@@ -11,11 +11,13 @@
  * `tlsgen certs` (people: one line per pair; machines: JSON; DANE: TLSA).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -192,6 +194,8 @@ struct checker {
 	struct diags		*d;
 	struct cert_report	*rep;
 	X509_STORE		*store;	/* the trust bundle; NULL: unreadable */
+	int			 rootfd;	/* --root, open; -1: none */
+	int			 root_err;	/* why --root cannot be opened */
 	const char		*bundle;
 	time_t			 now;
 	/* The certificate and pair being checked. */
@@ -436,6 +440,21 @@ no_passphrase(char *buf, int size, int rwflag, void *u)
 	return -1;
 }
 
+/*
+ * Reads a file the description names: below --root as if it were "/"
+ * (a link there, absolute or not, resolves inside it), else as named.
+ */
+static int
+read_named(struct checker *k, const char *named, struct buf *b, size_t limit,
+    struct stat *st)
+{
+	if (k->o->root == NULL || *k->o->root == '\0')
+		return jail_read(-1, named, true, b, limit, st);
+	if (k->rootfd == -1)
+		return k->root_err;
+	return jail_read(k->rootfd, named, true, b, limit, st);
+}
+
 /* --------------------------------------------------------------- pass 1 */
 
 /*
@@ -443,7 +462,7 @@ no_passphrase(char *buf, int size, int rwflag, void *u)
  * file cannot be read or holds no PEM certificate.
  */
 static STACK_OF(X509) *
-load_certs(struct checker *k, const char *path)
+load_certs(struct checker *k, const char *path, const char *named)
 {
 	struct buf	 b;
 	BIO		*bio = NULL;
@@ -453,7 +472,7 @@ load_certs(struct checker *k, const char *path)
 	int		 rc;
 
 	buf_init(&b);
-	if ((rc = read_file(path, &b, PEM_MAX)) != 0) {
+	if ((rc = read_named(k, named, &b, PEM_MAX, NULL)) != 0) {
 		finding(k, F_UNREADABLE, k->p->cert, "cannot read %s: %s", path,
 		    read_error(rc));
 		goto out;
@@ -488,7 +507,7 @@ out:
 
 /* The private key, or NULL after a finding; also checks who may read it. */
 static EVP_PKEY *
-load_key(struct checker *k, const char *path)
+load_key(struct checker *k, const char *path, const char *named)
 {
 	struct buf	 b;
 	struct stat	 st;
@@ -497,13 +516,13 @@ load_key(struct checker *k, const char *path)
 	int		 rc;
 
 	buf_init(&b);
-	if ((rc = read_file(path, &b, PEM_MAX)) != 0) {
+	if ((rc = read_named(k, named, &b, PEM_MAX, &st)) != 0) {
 		finding(k, F_UNREADABLE, k->p->key, "cannot read %s: %s", path,
 		    read_error(rc));
 		goto out;
 	}
 	/* A key others can read is no longer private. */
-	if (stat(path, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
+	if (st.st_mode & (S_IRGRP | S_IROTH))
 		finding(k, F_KEY_MODE, k->p->key, "private key is readable by "
 		    "group or others (mode %04o): chmod 600, or 640 for a "
 		    "server that reads it through its group",
@@ -928,8 +947,8 @@ check_pair(struct checker *k)
 	X509		*leaf;
 	int		 pos;
 
-	file = load_certs(k, cpath);
-	key = load_key(k, kpath);
+	file = load_certs(k, cpath, k->p->cert);
+	key = load_key(k, kpath, k->p->key);
 	if (file == NULL)
 		goto out;
 	pos = find_leaf(file, key);
@@ -1221,6 +1240,34 @@ collect_uses(struct checker *k)
 
 static int	 tlsa_cmp(const void *, const void *);
 
+/*
+ * The certificates and CRLs of a PEM bundle already read (the file is
+ * read once, through --root), as X509_STORE_load_file() would add them;
+ * returns how many.
+ */
+static int
+store_add_pem(X509_STORE *store, const struct buf *b)
+{
+	STACK_OF(X509_INFO) *infos;
+	X509_INFO	*xi;
+	BIO		*bio;
+	int		 i, n = 0;
+
+	if ((bio = BIO_new_mem_buf(b->data, (int)b->len)) == NULL)
+		abort();
+	infos = PEM_X509_INFO_read_bio(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	for (i = 0; infos != NULL && i < sk_X509_INFO_num(infos); i++) {
+		xi = sk_X509_INFO_value(infos, i);
+		if (xi->x509 != NULL && X509_STORE_add_cert(store, xi->x509))
+			n++;
+		if (xi->crl != NULL && X509_STORE_add_crl(store, xi->crl))
+			n++;
+	}
+	sk_X509_INFO_pop_free(infos, X509_INFO_free);
+	return n;
+}
+
 /* The trust bundle, read once per run; NULL after an error. */
 static X509_STORE *
 load_bundle(struct checker *k)
@@ -1232,12 +1279,12 @@ load_bundle(struct checker *k)
 	int		 rc;
 
 	buf_init(&b);
-	if ((rc = read_file(path, &b, BUNDLE_MAX)) != 0)
+	if ((rc = read_named(k, k->bundle, &b, BUNDLE_MAX, NULL)) != 0)
 		why = arena_printf(k->a, "cannot read the trust bundle %s: %s",
 		    path, read_error(rc));
 	else if ((store = X509_STORE_new()) == NULL)
 		abort();
-	else if (X509_STORE_load_file(store, path) != 1)
+	else if (store_add_pem(store, &b) == 0)
 		why = arena_printf(k->a, "no PEM certificate in the trust "
 		    "bundle %s", path);
 	if (why == NULL)
@@ -1288,6 +1335,12 @@ cert_check_all(struct model *m, const struct cert_opts *o, struct diags *d)
 	k.d = d;
 	k.rep = o->report;
 	k.now = time(NULL);
+	k.rootfd = -1;
+	/* The root the user named is followed; nothing below it leaves it. */
+	if (o->root != NULL && *o->root != '\0' &&
+	    (k.rootfd = open(o->root, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		k.root_err = errno;
 	k.bundle = m->trust_bundle ? m->trust_bundle : TRUST_DEFAULT;
 	if (k.rep != NULL)
 		k.rep->file = arena_strdup(k.rep->a, d->file ? d->file : "");
@@ -1312,6 +1365,8 @@ cert_check_all(struct model *m, const struct cert_opts *o, struct diags *d)
 	if (k.rep != NULL && k.rep->nt > 0)
 		qsort(k.rep->t, k.rep->nt, sizeof(*k.rep->t), tlsa_cmp);
 	free(k.uses);
+	if (k.rootfd != -1)
+		close(k.rootfd);
 	X509_STORE_free(k.store);
 	ERR_clear_error();
 	return d->errors > before ? -1 : 0;

@@ -710,6 +710,7 @@ out:
 struct entry {
 	const char		*path;
 	const struct outfile	*f;	/* NULL: an earlier run's, now stale */
+	const struct manifest_entry *m;	/* what the last run recorded */
 };
 
 static int
@@ -724,55 +725,15 @@ entry_cmp(const void *x, const void *y)
 	return r;
 }
 
-/*
- * The root's manifest; its lines name the stale candidates through
- * manifest_line_path(), as for generate.
- */
-static char *
-manifest_read(const char *dir, struct buf *b, struct diags *d)
-{
-	char	*path, *line, *next, *source = NULL;
-	int	 e;
-
-	if (asprintf(&path, "%s/%s", dir, MANIFEST_PATH) < 0)
-		abort();
-	if ((e = read_file(path, b, 64u << 20)) != 0) {
-		if (e != ENOENT)
-			diag_plain(d, SEV_ERROR, "%s: cannot read: %s", path,
-			    strerror(e));
-		buf_free(b);
-		goto out;
-	}
-	/* Turn the lines into strings in place; the caller walks them. */
-	for (line = b->data; line != NULL && *line != '\0'; line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		if (strncmp(line, "source ", 7) == 0 && source == NULL)
-			source = line + 7;
-	}
-out:
-	free(path);
-	return source;
-}
-
-/* The stale candidates: manifest paths in b (NUL-separated lines). */
 static void
-add_stale(const struct buf *b, struct entry **v, size_t *n, size_t *cap)
+add_entry(struct entry **v, size_t *n, size_t *cap, struct entry e)
 {
-	const char	*line, *p;
-
-	/* output.c stops at the first empty line; so does this. */
-	for (line = b->data; b->data != NULL && line < b->data + b->len &&
-	    *line != '\0'; line += strlen(line) + 1) {
-		if ((p = manifest_line_path(line)) == NULL)
-			continue;
-		if (*n == *cap) {
-			*cap = *cap ? *cap * 2 : 16;
-			if ((*v = realloc(*v, *cap * sizeof(**v))) == NULL)
-				abort();
-		}
-		(*v)[(*n)++] = (struct entry){ p, NULL };
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		if ((*v = realloc(*v, *cap * sizeof(**v))) == NULL)
+			abort();
 	}
+	(*v)[(*n)++] = e;
 }
 
 /* A mode change, written as git writes it (patch(1) understands it). */
@@ -785,18 +746,20 @@ print_mode(struct buf *out, const char *path, mode_t from, mode_t to)
 
 /*
  * One path: returns 1 when generate would change it, 0 when not, -1 when
- * it cannot be compared (reported).
+ * it cannot be compared (reported).  Everything is read inside the root
+ * (root -1: there is none yet), never through a link.
  */
 static int
-diff_entry(const char *dir, const struct entry *e, struct buf *out,
-    struct diags *d)
+diff_entry(int root, const char *dir, const struct entry *e,
+    const struct output_opts *o, struct buf *out, struct diags *d)
 {
 	struct stat	 st;
 	struct buf	 cur;
-	char		*path, *la = NULL, *lb = NULL;
+	char		*path, *la = NULL, *lb = NULL, hex[65];
 	const char	*data = "";
 	size_t		 len = 0;
 	int		 err, rc = -1;
+	bool		 edited = false;
 
 	buf_init(&cur);
 	if (e->f != NULL && e->f->data.data != NULL) {
@@ -807,8 +770,8 @@ diff_entry(const char *dir, const struct entry *e, struct buf *out,
 	    asprintf(&la, "a/%s", e->path) < 0 ||
 	    asprintf(&lb, "b/%s", e->path) < 0)
 		abort();
-	if (lstat(path, &st) == -1) {
-		if (errno != ENOENT) {
+	if (root == -1 || jail_lstat(root, e->path, &st) == -1) {
+		if (root != -1 && errno != ENOENT) {
 			diag_plain(d, SEV_ERROR, "%s: %s", path,
 			    strerror(errno));
 			goto out;
@@ -823,19 +786,44 @@ diff_entry(const char *dir, const struct entry *e, struct buf *out,
 		}
 		goto out;
 	}
+	if (S_ISREG(st.st_mode) && (err = jail_read(root, e->path, false,
+	    &cur, DIFF_FILE_MAX, NULL)) != 0) {
+		diag_plain(d, SEV_ERROR, "%s: cannot read: %s", path,
+		    read_error(err));
+		goto out;
+	}
+	/* What the last run wrote, changed since: generate keeps it. */
+	if (e->m != NULL && !o->force) {
+		if (!S_ISREG(st.st_mode))
+			edited = true;
+		else if (e->f == NULL || cur.len != len ||
+		    (len > 0 && memcmp(cur.data, data, len) != 0)) {
+			sha256_hex(cur.data, cur.len, hex);
+			edited = strcmp(hex, e->m->sha) != 0;
+		}
+	}
+	if (e->f == NULL && (edited || S_ISDIR(st.st_mode))) {
+		diag_plain(d, SEV_WARNING, "%s: %s; generate would keep it",
+		    path, file_state_text(S_ISREG(st.st_mode) ? FS_EDITED :
+		    FS_NOT_FILE));
+		rc = 0;
+		goto out;
+	}
+	if (edited)
+		diag_plain(d, SEV_WARNING, "%s: %s; generate would refuse to "
+		    "replace it (--force replaces it)", path,
+		    file_state_text(S_ISREG(st.st_mode) ? FS_EDITED :
+		    FS_NOT_FILE));
 	/*
 	 * generate renames over a symbolic link or unlinks it, never writes
 	 * through it: shown as an empty file that is replaced or removed.
 	 */
-	if (S_ISLNK(st.st_mode))
-		diag_plain(d, SEV_WARNING, "%s: a symbolic link; generate "
-		    "would replace it", path);
-	else if (!S_ISREG(st.st_mode)) {
+	if (S_ISLNK(st.st_mode)) {
+		if (!edited)
+			diag_plain(d, SEV_WARNING, "%s: a symbolic link; "
+			    "generate would replace it", path);
+	} else if (!S_ISREG(st.st_mode)) {
 		diag_plain(d, SEV_ERROR, "%s: not a regular file", path);
-		goto out;
-	} else if ((err = read_file(path, &cur, DIFF_FILE_MAX)) != 0) {
-		diag_plain(d, SEV_ERROR, "%s: cannot read: %s", path,
-		    strerror(err));
 		goto out;
 	}
 	rc = 0;
@@ -883,22 +871,25 @@ parent_exists(const char *dir)
 
 int
 output_diff(const char *dir, struct outset *os, const char *source,
-    FILE *fp, struct diags *d)
+    const struct output_opts *o, FILE *fp, struct diags *d)
 {
+	static const struct output_opts none;
 	struct entry	*v = NULL;
-	struct buf	 manifest, out;
+	struct manifest	 m;
+	struct buf	 out;
 	struct stat	 st;
-	const char	*last_source;
-	char		*journal = NULL;
-	size_t		 n = 0, cap = 0, i, before = d->errors;
+	size_t		 n = 0, cap = 0, i;
 	int		 fd = -1, rc = 2, r;
 	bool		 differs = false, failed = false;
 
-	buf_init(&manifest);
+	if (o == NULL)
+		o = &none;
+	manifest_init(&m);
 	buf_init(&out);
 	/*
 	 * A shared lock: a generate running now (which holds it exclusively)
-	 * finishes first, so the diff never sees half a run.
+	 * finishes first, so the diff never sees half a run.  The root the
+	 * user named is followed; nothing below it leaves it.
 	 */
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		if (errno != ENOENT || !parent_exists(dir)) {
@@ -914,33 +905,27 @@ output_diff(const char *dir, struct outset *os, const char *source,
 		    strerror(errno));
 		goto out;
 	}
-	if (asprintf(&journal, "%s/%s", dir, JOURNAL_PATH) < 0)
-		abort();
-	if (lstat(journal, &st) == 0)
-		diag_plain(d, SEV_WARNING, "%s: an earlier run did not finish; "
-		    "generate will first restore the files it had replaced, "
-		    "and this diff is against the tree as it is now", journal);
+	if (fd != -1 && jail_lstat(fd, JOURNAL_PATH, &st) == 0)
+		diag_plain(d, SEV_WARNING, "%s/%s: an earlier run did not "
+		    "finish; generate will first restore the files it had "
+		    "replaced, and this diff is against the tree as it is now",
+		    dir, JOURNAL_PATH);
 
-	last_source = manifest_read(dir, &manifest, d);
-	if (d->errors > before)
+	if (manifest_load(fd, dir, &m, d) != 0)
 		goto out;
-	if (last_source != NULL && strcmp(last_source, source) != 0)
+	if (m.source != NULL && strcmp(m.source, source) != 0)
 		diag_plain(d, SEV_WARNING, "%s was last generated from %s, not "
 		    "%s: the files only that run wrote are shown as removed",
-		    dir, last_source, source);
+		    dir, m.source, source);
 
 	/* Everything generate would write, and everything it would remove. */
-	for (i = 0; i < os->n; i++) {
-		if (strcmp(os->v[i].path, MANIFEST_PATH) == 0)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((v = realloc(v, cap * sizeof(*v))) == NULL)
-				abort();
-		}
-		v[n++] = (struct entry){ os->v[i].path, &os->v[i] };
-	}
-	add_stale(&manifest, &v, &n, &cap);
+	for (i = 0; i < os->n; i++)
+		if (strcmp(os->v[i].path, MANIFEST_PATH) != 0)
+			add_entry(&v, &n, &cap, (struct entry){ os->v[i].path,
+			    &os->v[i], manifest_find(&m, os->v[i].path) });
+	for (i = 0; i < m.n; i++)
+		add_entry(&v, &n, &cap, (struct entry){ m.v[i].path, NULL,
+		    &m.v[i] });
 	if (n > 0)
 		qsort(v, n, sizeof(*v), entry_cmp);
 
@@ -948,7 +933,7 @@ output_diff(const char *dir, struct outset *os, const char *source,
 		/* A path is stale only if no written file has it. */
 		if (i > 0 && strcmp(v[i].path, v[i - 1].path) == 0)
 			continue;
-		r = diff_entry(dir, &v[i], &out, d);
+		r = diff_entry(fd, dir, &v[i], o, &out, d);
 		if (r < 0)
 			failed = true;
 		else if (r > 0)
@@ -967,9 +952,8 @@ output_diff(const char *dir, struct outset *os, const char *source,
 out:
 	if (fd != -1)
 		close(fd);
-	free(journal);
 	free(v);
-	buf_free(&manifest);
+	manifest_free(&m);
 	buf_free(&out);
 	return rc;
 }

@@ -29,6 +29,7 @@ struct opts {
 	const char	*datadir;
 	const char	*format;
 	bool		 no_cert_check;
+	bool		 force;
 	bool		 strict;
 	bool		 tlsa;
 	int		 warn_days;
@@ -55,9 +56,9 @@ usage(FILE *fp)
 	    "       tlsgen certs FILE [--root DIR] [--strict] "
 	    "[--warn-days N] [--format text|json] [--tlsa]\n"
 	    "       tlsgen generate FILE -o DIR [--root DIR] "
-	    "[--no-cert-check]\n"
+	    "[--no-cert-check] [--force] [--strict]\n"
 	    "       tlsgen diff FILE --against DIR [--root DIR] "
-	    "[--no-cert-check]\n"
+	    "[--no-cert-check] [--force]\n"
 	    "       tlsgen policy FILE [--root DIR] [--no-cert-check] "
 	    "[--format text|json]\n"
 	    "       tlsgen --help | --version\n"
@@ -243,6 +244,10 @@ out:
 static int
 cmd_generate(struct run *r)
 {
+	struct output_opts oo = {
+		.force = r->o.force,
+		.strict = r->o.strict,
+	};
 	int	 rc;
 
 	if ((rc = stage_model(r)) != EXIT_OK)
@@ -251,8 +256,9 @@ cmd_generate(struct run *r)
 		return rc;
 	if ((rc = stage_emit(r)) != EXIT_OK)
 		return rc;
-	return output_write(r->o.outdir, &r->out, r->source, &r->d) == 0 ?
-	    EXIT_OK : EXIT_INVALID;
+	/* 1: an edited file was not replaced; nothing was written. */
+	rc = output_write(r->o.outdir, &r->out, r->source, &oo, &r->d);
+	return rc == 0 ? EXIT_OK : rc > 0 ? EXIT_FINDINGS : EXIT_INVALID;
 }
 
 /*
@@ -262,13 +268,17 @@ cmd_generate(struct run *r)
 static int
 cmd_diff(struct run *r)
 {
+	struct output_opts oo = {
+		.force = r->o.force,
+		.strict = r->o.strict,
+	};
 	int	 rc;
 
 	if ((rc = stage_model(r)) == EXIT_OK &&
 	    (rc = stage_certs(r, !r->o.no_cert_check)) == EXIT_OK &&
 	    (rc = stage_emit(r)) == EXIT_OK)
-		rc = output_diff(r->o.against, &r->out, r->source, stdout,
-		    &r->d);
+		rc = output_diff(r->o.against, &r->out, r->source, &oo,
+		    stdout, &r->d);
 	return rc;
 }
 
@@ -338,6 +348,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "datadir", required_argument, NULL, 'D' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "no-cert-check", no_argument, NULL, 'n' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "strict", no_argument, NULL, 's' },
 		{ "tlsa", no_argument, NULL, 't' },
 		{ "warn-days", required_argument, NULL, 'w' },
@@ -360,6 +371,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		case 'D': o->datadir = optarg; break;
 		case 'f': o->format = optarg; break;
 		case 'n': o->no_cert_check = true; break;
+		case 'F': o->force = true; break;
 		case 's': o->strict = true; break;
 		case 't': o->tlsa = true; break;
 		case 'w':

@@ -208,11 +208,7 @@ buf_printf(struct buf *b, const char *fmt, ...)
 int
 read_file(const char *path, struct buf *out, size_t limit)
 {
-	char	 chunk[65536];
-	ssize_t	 n;
-	int	 fd, rc = 0;
-
-	struct stat st;
+	int	 fd;
 
 	/*
 	 * Non-blocking, so a FIFO or a device cannot hang the run; only
@@ -220,10 +216,23 @@ read_file(const char *path, struct buf *out, size_t limit)
 	 */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return errno;
+	return read_fd(fd, out, limit, NULL);
+}
+
+int
+read_fd(int fd, struct buf *out, size_t limit, struct stat *stp)
+{
+	char	 chunk[65536];
+	ssize_t	 n;
+	int	 rc = 0;
+	struct stat st;
+
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return READ_NOT_REGULAR;
 	}
+	if (stp != NULL)
+		*stp = st;
 	/* Too large is known before a byte is read. */
 	if (limit && (uint64_t)st.st_size > limit) {
 		close(fd);

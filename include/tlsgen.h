@@ -62,12 +62,40 @@ void	 buf_printf(struct buf *, const char *, ...)
  */
 #define READ_NOT_REGULAR	(-1)
 int	 read_file(const char *, struct buf *, size_t limit);
+/* The same from an open descriptor, which it closes; st: its fstat. */
+struct stat;
+int	 read_fd(int, struct buf *, size_t limit, struct stat *st);
 const char *read_error(int);
 /* "dir/name" with the given root prefix ("" or NULL for none). */
 char	*path_join(struct arena *, const char *root, const char *path);
 void	 sha256_hex(const void *, size_t, char out[65]);
 /* Appends s as a JSON string (valid whatever its bytes); NULL as null. */
 void	 json_string(struct buf *, const char *);
+
+/* ------------------------------------------------------------------ jail.c */
+
+/*
+ * Paths below a root (-o, --against, --root) are resolved as if the root
+ * were "/": absolute symbolic links point into it, ".." stops at its top
+ * (openat2 RESOLVE_IN_ROOT, or the same walk by hand).
+ */
+#define JAIL_PATH_MAX	4095
+
+/* NULL when p is a normalised relative path (no "", ".", "..", leading
+ * '/', control character, over-long name), else why it is not. */
+const char *jail_path_check(const char *p);
+/* openat(2) of path inside root; O_NOFOLLOW applies to the last name. */
+int	 jail_open(int root, const char *path, int flags, mode_t mode);
+/* The by-hand walk jail_open falls back to (exposed for the tests). */
+int	 jail_walk(int root, const char *path, int flags, mode_t mode);
+/*
+ * read_file() of path inside root (root -1: path as it is); follow false:
+ * a last name that is a symbolic link is READ_NOT_REGULAR.
+ */
+int	 jail_read(int root, const char *path, bool follow, struct buf *,
+	    size_t limit, struct stat *st);
+/* lstat(2) of path inside root: its directories resolved inside root. */
+int	 jail_lstat(int root, const char *path, struct stat *);
 
 /* ------------------------------------------------------------------ diag.c */
 
@@ -474,18 +502,87 @@ int	 emit_all(const struct model *, const struct emit_opts *,
 #define MANIFEST_PATH "var/lib/tlsgen/manifest"
 #define JOURNAL_PATH	"var/lib/tlsgen/journal"
 
-/*
- * The path a manifest line names ("file MODE SHA PATH"), or NULL for any
- * other line and for a path that could leave the root ("..", leading '/').
- * generate removes, and diff shows as removed, exactly these.
- */
-const char *manifest_line_path(const char *line);
+/* One file a manifest lists: "file MODE SHA-256 PATH". */
+struct manifest_entry {
+	const char	*path;		/* into the manifest's text */
+	mode_t		 mode;
+	char		 sha[65];
+	long		 line;
+};
 
-/* Writes the whole set below dir, all or nothing; removes stale files. */
-int	 output_write(const char *dir, struct outset *, const char *source,
+/*
+ * The manifest of an output root, every line checked before any is used:
+ * known kinds ("#", "source NAME", "file ..."), four octal digits, 64 hex
+ * digits, a path jail_path_check() accepts, no path twice.
+ */
+struct manifest {
+	struct buf	 text;		/* the file; lines NUL-terminated */
+	const char	*source;	/* "source NAME", or NULL */
+	struct manifest_entry *v;	/* in file order */
+	struct manifest_entry *sorted;	/* by path */
+	size_t		 n;
+};
+
+void	 manifest_init(struct manifest *);
+void	 manifest_free(struct manifest *);
+/* Parses m->text; NULL, or why line *line is not valid. */
+const char *manifest_parse(struct manifest *, long *line);
+const struct manifest_entry *manifest_find(const struct manifest *,
+	    const char *path);
+/*
+ * Reads and parses root's manifest (root -1 or no manifest: empty);
+ * -1 after an error naming the file and the line.
+ */
+int	 manifest_load(int root, const char *dir, struct manifest *,
 	    struct diags *);
 void	 manifest_render(const struct outset *, const char *source,
 	    struct buf *);
+
+/* The journal of a run in flight: "dir|old|new PATH" lines. */
+enum jkind { J_DIR, J_OLD, J_NEW };
+
+struct journal_entry {
+	enum jkind	 kind;
+	const char	*path;
+};
+
+struct journal {
+	struct buf	 text;
+	struct journal_entry *v;
+	size_t		 n;
+};
+
+void	 journal_init(struct journal *);
+void	 journal_free(struct journal *);
+const char *journal_parse(struct journal *, long *line);
+
+/*
+ * What stands at a path the last run wrote (read inside root, never
+ * through a link), against the SHA-256 it recorded and what this run
+ * would write there (want NULL: nothing, a stale file).
+ */
+enum fstate {
+	FS_ABSENT, FS_AS_WRITTEN, FS_AS_WANTED, FS_EDITED, FS_NOT_FILE,
+	FS_UNREADABLE
+};
+
+enum fstate file_state(int root, const char *relpath, const char *sha,
+	    const struct buf *want, int *err);
+/* "edited since tlsgen wrote it", or what else FS_NOT_FILE is. */
+const char *file_state_text(int);
+
+struct output_opts {
+	bool		 force;		/* replace and remove edited files */
+	bool		 strict;	/* an edited stale file is an error */
+};
+
+/*
+ * Writes the whole set below dir, all or nothing; removes stale files.
+ * 0 done; 1 refused (an edited file, see above), nothing changed; -1
+ * error, nothing changed.
+ */
+int	 output_write(const char *dir, struct outset *, const char *source,
+	    const struct output_opts *, struct diags *);
 
 /* ----------------------------------------------------------------- diff.c */
 
@@ -495,7 +592,7 @@ void	 manifest_render(const struct outset *, const char *source,
  * 0 when nothing would change, 1 when something would, 2 on error.
  */
 int	 output_diff(const char *dir, struct outset *, const char *source,
-	    FILE *, struct diags *);
+	    const struct output_opts *, FILE *, struct diags *);
 /*
  * A unified diff of two texts under the given ---/+++ labels ("a/PATH",
  * "/dev/null"), appended to out; returns whether the texts differ.

@@ -687,9 +687,23 @@ run_diff(const char *dir, struct outset *os, const char *source,
 	int	 rc;
 
 	ck_assert_ptr_nonnull(fp);
-	rc = output_diff(dir, os, source, fp, d);
+	rc = output_diff(dir, os, source, NULL, fp, d);
 	fclose(fp);
 	return rc;
+}
+
+/* A manifest line for path as a run that wrote text would record it. */
+static const char *
+mline(const char *path, const char *text)
+{
+	static char	 lines[8][512];
+	static int	 next;
+	char		 hex[65];
+	char		*l = lines[next++ % 8];
+
+	sha256_hex(text, strlen(text), hex);
+	snprintf(l, 512, "file 0644 %s %s\n", hex, path);
+	return l;
 }
 
 static void
@@ -743,8 +757,14 @@ START_TEST(test_output_same)
 	root_make(&r);
 	diags_init(&d, "t.xml");
 	put(&r, "etc/a.conf", "y\n", 0644);
-	put(&r, MANIFEST_PATH, "# an older manifest\nsource t.xml\n"
-	    "file 0644 0000 etc/a.conf\n", 0644);
+	{
+		char	 m[1024];
+
+		/* Written as "old", now as this run would write it. */
+		snprintf(m, sizeof(m), "# an older manifest\nsource t.xml\n"
+		    "%s", mline("etc/a.conf", "old\n"));
+		put(&r, MANIFEST_PATH, m, 0644);
+	}
 	add(&os, "etc/a.conf", "y\n");
 	ck_assert_int_eq(run_diff(r.dir, &os, "t.xml", &text, &d), 0);
 	ck_assert_str_eq(text, "");
@@ -758,8 +778,8 @@ END_TEST
 
 /*
  * A mode-only change, a changed file, a stale one (the last run's
- * manifest lists it), one listed but already gone, one the manifest
- * names outside the root, and one that tlsgen never wrote.
+ * manifest lists it), one listed but already gone, and one that tlsgen
+ * never wrote.
  */
 START_TEST(test_output_changes)
 {
@@ -774,13 +794,15 @@ START_TEST(test_output_changes)
 	put(&r, "etc/b.conf", "1\n2\nold\n", 0644);
 	put(&r, "etc/gone.conf", "bye\n", 0644);
 	put(&r, "etc/mine.conf", "not tlsgen's\n", 0644);
-	put(&r, "escape", "outside\n", 0644);
-	put(&r, MANIFEST_PATH, "source t.xml\n"
-	    "file 0644 00 etc/gone.conf\n"
-	    "file 0644 00 etc/a.conf\n"
-	    "file 0644 00 etc/missing.conf\n"
-	    "file 0644 00 etc/../escape\n"
-	    "file 0644 00 /escape\n", 0644);
+	{
+		char	 m[2048];
+
+		snprintf(m, sizeof(m), "source t.xml\n%s%s%s",
+		    mline("etc/gone.conf", "bye\n"),
+		    mline("etc/a.conf", "y\n"),
+		    mline("etc/missing.conf", "x\n"));
+		put(&r, MANIFEST_PATH, m, 0644);
+	}
 	add(&os, "etc/b.conf", "1\n2\nnew\n");
 	add(&os, "etc/a.conf", "y\n");
 	ck_assert_int_eq(run_diff(r.dir, &os, "t.xml", &text, &d), 1);
@@ -818,8 +840,13 @@ START_TEST(test_output_other_source)
 	root_make(&r);
 	diags_init(&d, "t.xml");
 	put(&r, "etc/other.conf", "o\n", 0644);
-	put(&r, MANIFEST_PATH, "source other.xml\nfile 0644 00 "
-	    "etc/other.conf\n", 0644);
+	{
+		char	 m[1024];
+
+		snprintf(m, sizeof(m), "source other.xml\n%s",
+		    mline("etc/other.conf", "o\n"));
+		put(&r, MANIFEST_PATH, m, 0644);
+	}
 	ck_assert_int_eq(run_diff(r.dir, &os, "t.xml", &text, &d), 1);
 	ck_assert_str_eq(text, "--- a/etc/other.conf\n+++ /dev/null\n"
 	    "@@ -1 +0,0 @@\n-o\n");
@@ -835,9 +862,10 @@ START_TEST(test_output_other_source)
 END_TEST
 
 /*
- * A symbolic link where tlsgen writes or removes a file: generate renames
- * over it or unlinks it, never writes through it, so it is shown as an
- * empty file replaced or removed, with a warning.
+ * A symbolic link where tlsgen writes a file it did not write before:
+ * generate renames over it, never writes through it, so it is shown as an
+ * empty file replaced, with a warning.  A link where the last run wrote a
+ * file that is now stale: generate keeps it, and says so.
  */
 START_TEST(test_output_symlink)
 {
@@ -849,8 +877,13 @@ START_TEST(test_output_symlink)
 	root_make(&r);
 	diags_init(&d, "t.xml");
 	put(&r, "elsewhere", "not to be read\n", 0644);
-	put(&r, MANIFEST_PATH, "source t.xml\nfile 0644 00 etc/s.conf\n",
-	    0644);
+	{
+		char	 m[1024];
+
+		snprintf(m, sizeof(m), "source t.xml\n%s",
+		    mline("etc/s.conf", "s\n"));
+		put(&r, MANIFEST_PATH, m, 0644);
+	}
 	snprintf(path, sizeof(path), "%s/etc", r.dir);
 	ck_assert_int_eq(mkdir(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s/etc/a.conf", r.dir);
@@ -863,11 +896,13 @@ START_TEST(test_output_symlink)
 	    "--- a/etc/a.conf\n"
 	    "+++ b/etc/a.conf\n"
 	    "@@ -0,0 +1 @@\n"
-	    "+y\n"
-	    "--- a/etc/s.conf\n"
-	    "+++ /dev/null\n");
+	    "+y\n");
 	snprintf(want, sizeof(want), "tlsgen: warning: %s/etc/a.conf: a "
 	    "symbolic link; generate would replace it", r.dir);
+	ck_assert_warning(&d, want);
+	snprintf(want, sizeof(want), "tlsgen: warning: %s/etc/s.conf: no "
+	    "longer the file tlsgen wrote (a link, a directory or another "
+	    "kind of file stands there); generate would keep it", r.dir);
 	ck_assert_warning(&d, want);
 	ck_assert_errors(&d, 0);
 	free(text);
@@ -923,6 +958,152 @@ START_TEST(test_output_errors)
 }
 END_TEST
 
+/*
+ * Files the last run wrote and someone edited since: a stale one is kept
+ * by generate (a warning, not shown as removed), one generate would
+ * replace is shown with a warning that generate refuses; --force shows
+ * both as generate --force would do them.
+ */
+START_TEST(test_output_edited)
+{
+	struct root	 r;
+	struct outset	 os = { 0 };
+	struct output_opts force = { .force = true };
+	struct diags	 d;
+	char		*text, m[2048], want[512];
+	size_t		 len;
+	FILE		*fp;
+
+	root_make(&r);
+	put(&r, "etc/kept.conf", "edited by hand\n", 0644);
+	put(&r, "etc/a.conf", "mine now\n", 0644);
+	snprintf(m, sizeof(m), "source t.xml\n%s%s",
+	    mline("etc/kept.conf", "written\n"),
+	    mline("etc/a.conf", "a\n"));
+	put(&r, MANIFEST_PATH, m, 0644);
+	add(&os, "etc/a.conf", "a2\n");
+
+	diags_init(&d, "t.xml");
+	ck_assert_int_eq(run_diff(r.dir, &os, "t.xml", &text, &d), 1);
+	ck_assert_str_eq(text, "--- a/etc/a.conf\n+++ b/etc/a.conf\n"
+	    "@@ -1 +1 @@\n-mine now\n+a2\n");
+	snprintf(want, sizeof(want), "tlsgen: warning: %s/etc/kept.conf: "
+	    "edited since tlsgen wrote it; generate would keep it", r.dir);
+	ck_assert_warning(&d, want);
+	snprintf(want, sizeof(want), "tlsgen: warning: %s/etc/a.conf: "
+	    "edited since tlsgen wrote it; generate would refuse to replace "
+	    "it (--force replaces it)", r.dir);
+	ck_assert_warning(&d, want);
+	ck_assert_errors(&d, 0);
+	free(text);
+	diags_free(&d);
+
+	diags_init(&d, "t.xml");
+	fp = open_memstream(&text, &len);
+	ck_assert_int_eq(output_diff(r.dir, &os, "t.xml", &force, fp, &d), 1);
+	fclose(fp);
+	ck_assert_str_eq(text, "--- a/etc/a.conf\n+++ b/etc/a.conf\n"
+	    "@@ -1 +1 @@\n-mine now\n+a2\n"
+	    "--- a/etc/kept.conf\n+++ /dev/null\n"
+	    "@@ -1 +0,0 @@\n-edited by hand\n");
+	ck_assert_uint_eq(d.warnings, 0);
+	free(text);
+	diags_free(&d);
+	outset_free(&os);
+	root_remove(&r);
+}
+END_TEST
+
+/* A corrupt manifest is an error naming its line, never a list to act on. */
+static const struct {
+	const char	*line;
+	const char	*why;
+} corrupt[] = {
+	{ "file 0644 %s ../x\n", "\"..\" in path" },
+	{ "file 0644 %s /etc/passwd\n", "absolute path" },
+	{ "file 0644 %s etc//x\n", "empty path component" },
+	{ "file 0644 %s etc/./x\n", "\".\" in path" },
+	{ "file 0644 %s etc/\x1b[2Jx\n", "control character in path" },
+	{ "file 644 %s etc/x\n", "mode is not four octal digits" },
+	{ "file 4755 %s etc/x\n", "mode has set-id or sticky bits" },
+	{ "file 0644 00%.0s etc/x\n",
+	    "SHA-256 is not 64 lower-case hex digits" },
+	{ "remove %s etc/x\n",
+	    "unknown line (not \"#\", \"source\" or \"file\")" },
+	{ "file 0644 %s var/lib/tlsgen/journal\n",
+	    "names tlsgen's own bookkeeping" },
+};
+
+START_TEST(test_output_corrupt)
+{
+	struct root	 r;
+	struct outset	 os = { 0 };
+	struct diags	 d;
+	char		*text, m[1024], want[1024], hex[65];
+
+	root_make(&r);
+	put(&r, "etc/x", "x\n", 0644);
+	sha256_hex("x\n", 2, hex);
+	snprintf(want, sizeof(want), "source t.xml\n%s", corrupt[_i].line);
+	snprintf(m, sizeof(m), want, hex);
+	put(&r, MANIFEST_PATH, m, 0644);
+	add(&os, "etc/y", "y\n");
+	diags_init(&d, "t.xml");
+	ck_assert_int_eq(run_diff(r.dir, &os, "t.xml", &text, &d), 2);
+	ck_assert_str_eq(text, "");
+	snprintf(want, sizeof(want), "tlsgen: %s/%s:2: %s; the manifest is "
+	    "corrupt: nothing was changed (fix or remove that line)", r.dir,
+	    MANIFEST_PATH, corrupt[_i].why);
+	ck_assert_error(&d, want);
+	free(text);
+	diags_free(&d);
+	outset_free(&os);
+	root_remove(&r);
+}
+END_TEST
+
+/*
+ * A directory of the root that is a link out of it: followed inside the
+ * root, as if the root were "/", so the file outside is never read.
+ */
+START_TEST(test_output_jail)
+{
+	struct root	 r, out;
+	struct outset	 os = { 0 };
+	struct diags	 d;
+	char		*text, path[256], target[256], cmd[1024];
+
+	root_make(&r);
+	root_make(&out);
+	put(&out, "a.conf", "outside\n", 0644);
+	snprintf(path, sizeof(path), "%s/etc", r.dir);
+	ck_assert_int_eq(symlink(out.dir, path), 0);
+	add(&os, "etc/a.conf", "y\n");
+	diags_init(&d, "t.xml");
+	ck_assert_int_eq(run_diff(r.dir, &os, "t.xml", &text, &d), 1);
+	ck_assert_str_eq(text, "--- /dev/null\n+++ b/etc/a.conf\n"
+	    "@@ -0,0 +1 @@\n+y\n");
+	ck_assert_errors(&d, 0);
+	free(text);
+	diags_free(&d);
+
+	/* The same link's target made inside the root: read there. */
+	snprintf(target, sizeof(target), "%s%s", r.dir, out.dir);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && echo inside >'%s/a.conf'",
+	    target, target);
+	ck_assert_int_eq(system(cmd), 0);
+	diags_init(&d, "t.xml");
+	ck_assert_int_eq(run_diff(r.dir, &os, "t.xml", &text, &d), 1);
+	ck_assert_str_eq(text, "--- a/etc/a.conf\n+++ b/etc/a.conf\n"
+	    "@@ -1 +1 @@\n-inside\n+y\n");
+	free(text);
+	diags_free(&d);
+	outset_free(&os);
+	root_remove(&r);
+	root_remove(&out);
+}
+END_TEST
+
 static Suite *
 diff_suite(void)
 {
@@ -952,6 +1133,9 @@ diff_suite(void)
 	tcase_add_test(tc, test_output_other_source);
 	tcase_add_test(tc, test_output_symlink);
 	tcase_add_test(tc, test_output_errors);
+	tcase_add_test(tc, test_output_edited);
+	tcase_add_loop_test(tc, test_output_corrupt, 0, (int)N(corrupt));
+	tcase_add_test(tc, test_output_jail);
 	suite_add_tcase(s, tc);
 	return s;
 }
