@@ -376,10 +376,9 @@ mkdirs(struct txn *t, const char *path)
 			    "directory: %s", copy, strerror(errno));
 			rc = -1;
 			break;
-		} else if (fstatat(pfd, base, &st, 0) == -1 ||
-		    !S_ISDIR(st.st_mode)) {
-			/* Checked again inside the root below; the message
-			 * for the common case, a link leading nowhere. */
+		} else {
+			/* There already: a directory, or a link that must
+			 * lead to one inside the root. */
 			int	 fd = jail_open(t->dfd, rel(t, copy),
 			    O_RDONLY | O_DIRECTORY, 0);
 
