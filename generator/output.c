@@ -612,16 +612,19 @@ next_line(struct buf *b, char *line)
 	return line < b->data + b->len ? line : NULL;
 }
 
-/* A path an entry names: the checks of jail.c, and not our own books. */
+/*
+ * A path an entry names: the checks of jail.c, and not our own books (the
+ * journal names the manifest, a target like any other; never itself).
+ */
 static const char *
-entry_path_check(const char *p)
+entry_path_check(const char *p, bool journal)
 {
 	const char	*why;
 
 	if ((why = jail_path_check(p)) != NULL)
 		return why;
-	if (strcmp(p, MANIFEST_PATH) == 0 || strcmp(p, JOURNAL_PATH) == 0 ||
-	    strcmp(p, COMMITTED_PATH) == 0)
+	if ((!journal && strcmp(p, MANIFEST_PATH) == 0) ||
+	    strcmp(p, JOURNAL_PATH) == 0 || strcmp(p, COMMITTED_PATH) == 0)
 		return "names tlsgen's own bookkeeping";
 	return NULL;
 }
@@ -675,7 +678,7 @@ manifest_file_line(char *line, struct manifest_entry *e)
 	memcpy(e->sha, p, 64);
 	e->sha[64] = '\0';
 	e->path = p + 65;
-	return entry_path_check(e->path);
+	return entry_path_check(e->path, false);
 }
 
 const char *
@@ -815,7 +818,7 @@ journal_parse(struct journal *j, long *line)
 		if (k == sizeof(kinds) / sizeof(kinds[0]))
 			return l[0] == '\0' ? "empty line" : "unknown line "
 			    "(not \"dir\", \"old\" or \"new\")";
-		if ((why = entry_path_check(l + 4)) != NULL)
+		if ((why = entry_path_check(l + 4, true)) != NULL)
 			return why;
 		j->v[j->n].kind = kinds[k].kind;
 		j->v[j->n].path = l + 4;

@@ -341,7 +341,7 @@ static const struct {
 	long		 line;
 	const char	*why;
 } journals[] = {
-	{ "dir var/lib/tlsgen\nold etc/nginx/nginx.conf\nnew etc/x\n", 0,
+	{ "dir var/lib/tlsgen\nold var/lib/tlsgen/manifest\nnew etc/x\n", 0,
 	    NULL },
 	{ "old ../x\n", 1, "\"..\" in path" },
 	{ "new /etc/passwd\n", 1, "absolute path" },
