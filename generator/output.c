@@ -906,6 +906,8 @@ recover(struct txn *t)
 	fsync(t->dfd);
 	sync_dir_of(t, JOURNAL_PATH);
 out:
+	/* Directories it removed may be made again: no stale descriptor. */
+	cache_drop(t);
 	journal_free(&j);
 	return rc;
 }

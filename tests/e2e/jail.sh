@@ -300,6 +300,21 @@ attacks() {
 		"tlsgen: $O/var/lib/tlsgen/journal:2: \"..\" in path; the journal of an earlier run is corrupt: nothing was changed" \
 		"$O" "$before"
 
+	# A killed first run: the journal names the directories it made;
+	# recovery removes them, and this run makes them again.
+	O=$T/o-first-$m
+	mkdir -p "$O/etc/nginx/tlsgen" "$O/var/lib/tlsgen"
+	: >"$O/etc/nginx/tlsgen/.s1.conf.tlsgen-new"
+	printf '%s\n' "dir etc" "dir etc/nginx" "dir etc/nginx/tlsgen" "dir var" \
+		"dir var/lib" "dir var/lib/tlsgen" "new etc/nginx/nginx.conf" \
+		"new etc/nginx/tlsgen/s1.conf" "new var/lib/tlsgen/manifest" \
+		>"$O/var/lib/tlsgen/journal"
+	gen "$B" "$O"
+	expect "$m: a killed first run: recovered, then written whole" 0 \
+		"$O/var/lib/tlsgen/journal: an earlier run did not finish"
+	check_eq "$m: a killed first run: the tree a fresh run writes" \
+		"$(gen "$B" "$T/fresh-$m" && listing "$T/fresh-$m")" "$(listing "$O")"
+
 	# DIR itself a link: followed (the user named it); below it, not out.
 	mkdir -p "$T/real-$m/etc"
 	ln -s "$T/real-$m" "$T/dirlink-$m"
@@ -337,7 +352,7 @@ if [ -n "$R" ]; then
 fi
 
 check_eq "nothing appeared beside the sentinel, no /outside" "$TOP_BEFORE" \
-	"$(top_state | grep -v -e "/o-" -e "/real-" -e "/dirlink-" \
+	"$(top_state | grep -v -e "/o-" -e "/real-" -e "/dirlink-" -e "/fresh-" \
 		-e "/rootout-" -e '/out$' -e '/err$')"
 
 # --- edited files -----------------------------------------------------------
