@@ -264,22 +264,27 @@ attacks() {
 		"$O/etc/passwd: edited since tlsgen wrote it; generate would keep it"
 	check_eq "$m: diff over that manifest: no output" "" "$(cat "$T/out")"
 
-	# Lines that leave DIR are corrupt: an error naming file and line,
-	# nothing changed (diff too).
-	for bad in "../x" "/etc/passwd"; do
-		O=$T/o-bad-$m
-		rm -rf "$O"
+	# Lines that leave DIR are corrupt: an error naming file, line and
+	# reason, nothing changed (diff too).  Parsing does not depend on
+	# how paths resolve: once.
+	if [ "$m" = openat2 ]; then
+		O=$T/o-bad
 		gen "$A" "$O"
-		echo "file 0644 $sha $bad" >>"$O/var/lib/tlsgen/manifest"
-		n=$(wc -l <"$O/var/lib/tlsgen/manifest")
-		before=$(listing "$O")
-		gen "$B" "$O"
-		expect "$m: manifest line \"$bad\": exit 2 naming the line, nothing changed" 2 \
-			"tlsgen: $O/var/lib/tlsgen/manifest:$n: " "$O" "$before"
-		run diff "$B" --against "$O" --no-cert-check
-		expect "$m: diff over manifest line \"$bad\": exit 2 naming the line" 2 \
-			"tlsgen: $O/var/lib/tlsgen/manifest:$n: " "$O" "$before"
-	done
+		cp "$O/var/lib/tlsgen/manifest" "$T/d/manifest.good"
+		for bad in '../x:".." in path' '/etc/passwd:absolute path'; do
+			cp "$T/d/manifest.good" "$O/var/lib/tlsgen/manifest"
+			echo "file 0644 $sha ${bad%%:*}" >>"$O/var/lib/tlsgen/manifest"
+			n=$(wc -l <"$O/var/lib/tlsgen/manifest")
+			before=$(listing "$O")
+			gen "$B" "$O"
+			expect "manifest line \"${bad%%:*}\": exit 2 naming the line, nothing changed" 2 \
+				"tlsgen: $O/var/lib/tlsgen/manifest:$n: ${bad#*:}; the manifest is corrupt: nothing was changed (fix or remove that line)" \
+				"$O" "$before"
+			run diff "$B" --against "$O" --no-cert-check
+			expect "diff over manifest line \"${bad%%:*}\": exit 2 naming the line" 2 \
+				"tlsgen: $O/var/lib/tlsgen/manifest:$n: ${bad#*:}" "$O" "$before"
+		done
+	fi
 
 	# A journal (a killed run) naming paths through a link out of DIR:
 	# recovery resolves them inside DIR.
