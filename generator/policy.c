@@ -594,21 +594,22 @@ static const struct server_caps {
 	const char	*no_max_protocol;
 	const char	*no_suites;
 	const char	*no_groups;
+	bool		 no_tickets;	/* never issues session tickets */
 	long		 ticket_rotation;
 	const char	*ticket_keys;	/* who holds the keys, for the text */
 } server_caps[] = {
-	{ SRV_NGINX, 0, NULL, NULL, NULL, SRV_VERSION(1, 23, 2),
+	{ SRV_NGINX, 0, NULL, NULL, NULL, false, SRV_VERSION(1, 23, 2),
 	    "each worker's memory (nginx before 1.23.2 never rotates them)" },
-	{ SRV_APACHE, 0, NULL, NULL, NULL, -1, "mod_ssl's memory, made at "
+	{ SRV_APACHE, 0, NULL, NULL, NULL, false, -1, "mod_ssl's memory, made at "
 	    "start and never rotated (no SSLSessionTicketKeyFile)" },
-	{ SRV_POSTFIX, 0, NULL, NULL, NULL, 0, "tlsmgr, which rotates them" },
+	{ SRV_POSTFIX, 0, NULL, NULL, NULL, false, 0, "tlsmgr, which rotates them" },
 	{ SRV_DOVECOT, SRV_VERSION(2, 3, 999), "Dovecot 2.3 has "
-	    "ssl_min_protocol but no maximum", NULL, NULL, 0,
+	    "ssl_min_protocol but no maximum", NULL, NULL, false, 0,
 	    "each login process, which dies with its connection" },
-	{ SRV_DOVECOT, 0, NULL, NULL, NULL, 0, "each login process" },
+	{ SRV_DOVECOT, 0, NULL, NULL, NULL, false, 0, "each login process" },
+	/* fast_tls issues no tickets, whatever protocol_options say. */
 	{ SRV_EJABBERD, 0, NULL, "ejabberd 23.01 cannot set them",
-	    "ejabberd 23.01 cannot set them", -1, "OpenSSL's context, made at "
-	    "start and never rotated" },
+	    "ejabberd 23.01 cannot set them", true, 0, "" },
 };
 
 static const struct server_caps *
@@ -655,6 +656,8 @@ policy_enforced(const struct policy *in, enum server srv,
 		out->suites = OPENSSL_DEFAULT_SUITES;
 	if (c->no_groups != NULL)
 		out->groups = default_groups(t->openssl);
+	if (c->no_tickets)
+		out->tickets = false;
 }
 
 size_t

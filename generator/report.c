@@ -77,6 +77,7 @@ same_offer(const struct shared *g, const struct policy *b, unsigned keys,
 	    strcmp(a->suites, b->suites) == 0 &&
 	    strcmp(a->groups, b->groups) == 0 &&
 	    a->server_order == b->server_order &&
+	    a->tickets == b->tickets &&
 	    g->keys == keys && g->from_certs == from_certs;
 }
 
@@ -536,6 +537,8 @@ json_policy(struct report *r, const struct shared *g)
 	json_protos(b, o->refused);
 	json_key(b, in, "server_order");
 	buf_adds(b, o->server_order ? "true" : "false");
+	json_key(b, in, "session_tickets");
+	buf_adds(b, g->pol->tickets ? "true" : "false");
 	json_key(b, in, "tls13_suites");
 	json_suites(b, o->suites, o->nsuites);
 	json_key(b, in, "tls12_ciphers");
