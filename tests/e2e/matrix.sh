@@ -146,6 +146,7 @@ sc() {
 	smtp | imap) st=(-starttls "$mode") ;;
 	*) st=(-starttls "$mode" -xmpphost example.org) ;;
 	esac
+	echo >>"$T/handshakes"
 	out=$(timeout 10 openssl s_client -connect "$a:$port" -servername example.org \
 		"${st[@]}" -brief "$@" </dev/null 2>&1)
 	printf '%s\n' "$out"
@@ -359,5 +360,6 @@ for p in $PROFILES; do
 	done
 	printf '\n'
 done
-printf 'matrix: %s s\n\n' "$(($(date +%s) - START))"
+printf 'matrix: %s handshakes, %s s\n\n' "$(wc -l <"$T/handshakes" 2>/dev/null || echo 0)" \
+	"$(($(date +%s) - START))"
 e2e_finish
