@@ -47,17 +47,15 @@ static const struct target_file {
 /*
  * What a server cannot do, said rather than hidden: each is a warning
  * naming the service and the setting whenever that server is generated
- * for (the templates say the same in a comment).
+ * for (the templates say the same in a comment).  What a server enforces
+ * of the TLS policy itself (maximum protocol, suites, groups, tickets) is
+ * policy.c's server_caps[], which policy_costs() reports.
  */
 static const struct gap {
 	enum server	 server;
 	const char	*setting;
 	const char	*why;
 } gaps[] = {
-	{ SRV_EJABBERD, "TLS 1.3 suites", "ejabberd 23.01 cannot set them; "
-	    "OpenSSL's defaults apply" },
-	{ SRV_EJABBERD, "groups", "ejabberd 23.01 cannot set them; OpenSSL's "
-	    "defaults apply" },
 	{ SRV_EJABBERD, "session cache", "ejabberd 23.01 has none: no "
 	    "session resumption" },
 	{ SRV_DOVECOT, "session cache", "Dovecot 2.3 has no session cache "

@@ -764,6 +764,12 @@ endpoint_costs(const struct model *m, const struct tls_side *ep,
 		    want->profile->name, protos_words(p, sizeof(p),
 		    want->protocols), srv, protos_words(v, sizeof(v),
 		    got->protocols & ~want->protocols));
+	if (c != NULL && c->no_suites != NULL && (got->protocols & PROTO_TLS13))
+		diag_at(d, SEV_WARNING, s->line, s->elem, s->id, "%s: TLS 1.3 "
+		    "suites: %s; OpenSSL's defaults apply", srv, c->no_suites);
+	if (c != NULL && c->no_groups != NULL)
+		diag_at(d, SEV_WARNING, s->line, s->elem, s->id, "%s: groups: "
+		    "%s; OpenSSL's defaults apply", srv, c->no_groups);
 	if (want->tickets && c != NULL && c->ticket_rotation != 0 &&
 	    (c->ticket_rotation < 0 ||
 	    m->target.server[ep->server] < c->ticket_rotation))
