@@ -574,23 +574,6 @@ suite_idx_cmp(const void *x, const void *y)
 	return (a->id > b->id) - (a->id < b->id);
 }
 
-/*
- * OpenSSL 3.0 and later refuse TLS 1.0 and 1.1 at security level 1 and
- * above (SHA-1 and MD5-SHA1 signatures); only "@SECLEVEL=0" in the
- * cipher string lets them through.
- */
-static unsigned
-protocols_refused(const struct policy *pol, long target)
-{
-	unsigned old = pol->protocols & (PROTO_TLS10 | PROTO_TLS11);
-
-	if (old == 0 || target < 0x30000000L)
-		return 0;
-	if (pol->ciphers != NULL && strstr(pol->ciphers, "@SECLEVEL=0"))
-		return 0;
-	return old;
-}
-
 int
 offer_build(struct arena *a, const struct clients *cl,
     const struct policy *pol, unsigned keys, bool keys_from_certs,
@@ -605,7 +588,7 @@ offer_build(struct arena *a, const struct clients *cl,
 	int		 i, total, rc = -1;
 
 	memset(o, 0, sizeof(*o));
-	o->refused = protocols_refused(pol, target);
+	o->refused = policy_refused(pol, target);
 	o->protocols = pol->protocols & ~o->refused;
 	o->server_order = pol->server_order;
 	o->keys = keys;

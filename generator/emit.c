@@ -47,17 +47,15 @@ static const struct target_file {
 /*
  * What a server cannot do, said rather than hidden: each is a warning
  * naming the service and the setting whenever that server is generated
- * for (the templates say the same in a comment).
+ * for (the templates say the same in a comment).  What a server enforces
+ * of the TLS policy itself (maximum protocol, suites, groups, tickets) is
+ * policy.c's server_caps[], which policy_costs() reports.
  */
 static const struct gap {
 	enum server	 server;
 	const char	*setting;
 	const char	*why;
 } gaps[] = {
-	{ SRV_EJABBERD, "TLS 1.3 suites", "ejabberd 23.01 cannot set them; "
-	    "OpenSSL's defaults apply" },
-	{ SRV_EJABBERD, "groups", "ejabberd 23.01 cannot set them; OpenSSL's "
-	    "defaults apply" },
 	{ SRV_EJABBERD, "session cache", "ejabberd 23.01 has none: no "
 	    "session resumption" },
 	{ SRV_DOVECOT, "session cache", "Dovecot 2.3 has no session cache "
@@ -152,19 +150,24 @@ postfix_listen(struct arena *a, const struct address *addr, uint16_t port)
 
 /* The policy, in pieces every server's template can compose. */
 static void
-ctx_policy(struct emitter *e, struct rnode *n, const struct service *s)
+ctx_policy(struct emitter *e, struct rnode *n, const struct service *s,
+    enum server srv)
 {
-	const struct policy *p = &s->pol;
-	const char	*lowest = NULL, *g;
+	struct policy	 eff;
+	const struct policy *p = &eff;
+	const char	*lowest = NULL, *highest = NULL, *g, *sl;
 	size_t		 i, k;
 	struct rnode	*item;
 
+	/* What this server will enforce: the files say only what is true. */
+	policy_enforced(&s->pol, srv, &e->m->target, &eff);
 	rn_str(n, "profile", p->profile->name);
 	rn_list(n, "protocols");
 	rn_list(n, "disabled_protocols");
 	for (i = 0; i < sizeof(proto_table) / sizeof(proto_table[0]); i++) {
 		if (proto_table[i].bit & p->protocols) {
 			item = rn_push(n, "protocols");
+			highest = proto_table[i].name;
 			if (lowest == NULL)
 				lowest = proto_table[i].name;
 		} else if (lowest == NULL)
@@ -175,9 +178,32 @@ ctx_policy(struct emitter *e, struct rnode *n, const struct service *s)
 		rn_str(item, "flag", proto_table[i].flag);
 	}
 	rn_str(n, "min_protocol", lowest);
+	rn_str(n, "max_protocol", highest);
+	/* A range narrower than OpenSSL's own top: a maximum is written. */
+	rn_bool(n, "capped", !(p->protocols & PROTO_TLS13));
 	rn_bool(n, "tls12", p->protocols & PROTO_TLS12);
 	rn_bool(n, "tls13", p->protocols & PROTO_TLS13);
 	rn_str(n, "ciphers", p->ciphers);
+	/*
+	 * The cipher string without its security level, and the level, for
+	 * syntaxes that cannot hold '=' in a value (Postfix's main.cf).
+	 */
+	if ((sl = strstr(p->ciphers, "@SECLEVEL=")) != NULL) {
+		size_t	 pre = (size_t)(sl - p->ciphers);
+		size_t	 dig = strspn(sl + 10, "0123456789");
+		const char *rest = sl + 10 + dig;
+
+		if (pre > 0 && p->ciphers[pre - 1] == ':')
+			pre--;
+		if (pre == 0 && *rest == ':')
+			rest++;
+		rn_str(n, "seclevel", arena_strndup(e->a, sl + 10, dig));
+		rn_strf(n, "ciphers_base", "%.*s%s", (int)pre, p->ciphers,
+		    rest);
+	} else {
+		rn_str(n, "seclevel", "");
+		rn_str(n, "ciphers_base", p->ciphers);
+	}
 	rn_str(n, "suites", p->suites);
 	rn_str(n, "groups", p->groups);
 	rn_list(n, "group_list");
@@ -300,7 +326,8 @@ ctx_xmpp(struct emitter *e, struct rnode *n, const struct service *s)
 }
 
 static void
-ctx_service(struct emitter *e, struct rnode *n, const struct service *s)
+ctx_service(struct emitter *e, struct rnode *n, const struct service *s,
+    enum server srv)
 {
 	size_t		 i;
 
@@ -314,7 +341,7 @@ ctx_service(struct emitter *e, struct rnode *n, const struct service *s)
 			rn_str(rn_push(n, "alias_hosts"), "name", s->hosts[i]);
 	}
 	ctx_pairs(n, s);
-	ctx_policy(e, n, s);
+	ctx_policy(e, n, s, srv);
 	if (s->kind == SVC_MAIL) {
 		ctx_mail(e, n, s);
 		return;
@@ -407,7 +434,7 @@ ctx_web_sockets(struct emitter *e, struct rnode *n, enum server srv)
 		if (prev == NULL || strcmp(prev->listen.text,
 		    s->listen.text) != 0 || prev->https_port != s->https_port) {
 			item = rn_push(n, "tls_sockets");
-			ctx_policy(e, item, s);
+			ctx_policy(e, item, s, srv);
 			ctx_pairs(item, s);
 			rn_str(item, "first_id", s->id);
 			rn_str(item, "addr", listen_addr(e->a, &s->listen));
@@ -485,6 +512,7 @@ report_gaps(const struct model *m, struct diags *d)
 			    s->cert->id, cert_pick_one(s->cert,
 			    s->pol.profile)->cert);
 	}
+	policy_costs(m, d);
 }
 
 int
@@ -545,7 +573,7 @@ emit_all(const struct model *m, const struct emit_opts *o,
 			e.a = arena_new();
 			ctx = rn_new(e.a);
 			ctx_common(&e, ctx);
-			ctx_service(&e, ctx, &m->svcs[i]);
+			ctx_service(&e, ctx, &m->svcs[i], t->server);
 			path = arena_printf(e.a, t->path, m->svcs[i].id);
 			rc = render_one(&e, ti, ctx, path);
 			arena_free(e.a);

@@ -558,3 +558,259 @@ policy_resolve(struct model *m, const struct profiles *ps, struct diags *d)
 	buf_free(&r.dropped);
 	return d->errors > before ? -1 : 0;
 }
+
+/* ------------------------------------------------------------------------
+ * What each server enforces of a policy.  A profile is a wish; a server
+ * can only keep what it has a setting for.  These facts are the one place
+ * that says so: the templates write the enforced policy, generate warns
+ * where it differs from the wish, and `policy` reports it per server.
+ */
+
+/* OpenSSL's own choices where a server cannot set anything. */
+#define OPENSSL_DEFAULT_SUITES	"TLS_AES_256_GCM_SHA384:" \
+	"TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256"
+
+/* OpenSSL's default group list, by the first release that has it. */
+static const struct {
+	long		 since;
+	const char	*groups;
+} openssl_default_groups[] = {
+	{ 0x30500000L, "X25519MLKEM768:X25519:prime256v1:X448:secp384r1:"
+	    "secp521r1:ffdhe2048:ffdhe3072" },
+	{ 0x10101000L, "X25519:prime256v1:X448:secp521r1:secp384r1:"
+	    "ffdhe2048:ffdhe3072:ffdhe4096:ffdhe6144:ffdhe8192" },
+	{ 0, "X25519:prime256v1:secp521r1:secp384r1" },
+};
+
+/*
+ * Per server (and version range): which parts of a policy it can set.
+ * A NULL setting means it can; otherwise the text says which setting is
+ * missing, for the warning.  ticket_rotation: the first version that
+ * rotates session-ticket keys on its own (0: every version, -1: none).
+ */
+static const struct server_caps {
+	enum server	 srv;
+	long		 until;		/* last version the row holds for */
+	const char	*no_max_protocol;
+	const char	*no_suites;
+	const char	*no_groups;
+	bool		 no_tickets;	/* never issues session tickets */
+	long		 ticket_rotation;
+	const char	*ticket_keys;	/* who holds the keys, for the text */
+} server_caps[] = {
+	{ SRV_NGINX, 0, NULL, NULL, NULL, false, SRV_VERSION(1, 23, 2),
+	    "each worker's memory (nginx before 1.23.2 never rotates them)" },
+	{ SRV_APACHE, 0, NULL, NULL, NULL, false, -1, "mod_ssl's memory, made at "
+	    "start and never rotated (no SSLSessionTicketKeyFile)" },
+	{ SRV_POSTFIX, 0, NULL, NULL, NULL, false, 0, "tlsmgr, which rotates them" },
+	{ SRV_DOVECOT, SRV_VERSION(2, 3, 999), "Dovecot 2.3 has "
+	    "ssl_min_protocol but no maximum", NULL, NULL, false, 0,
+	    "each login process, which dies with its connection" },
+	{ SRV_DOVECOT, 0, NULL, NULL, NULL, false, 0, "each login process" },
+	/* fast_tls issues no tickets, whatever protocol_options say. */
+	{ SRV_EJABBERD, 0, NULL, "ejabberd 23.01 cannot set them",
+	    "ejabberd 23.01 cannot set them", true, 0, "" },
+};
+
+static const struct server_caps *
+caps_of(enum server srv, const struct target *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(server_caps) / sizeof(server_caps[0]); i++)
+		if (server_caps[i].srv == srv && (server_caps[i].until == 0 ||
+		    t->server[srv] <= server_caps[i].until))
+			return &server_caps[i];
+	return NULL;
+}
+
+static const char *
+default_groups(long openssl)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(openssl_default_groups) /
+	    sizeof(openssl_default_groups[0]); i++)
+		if (openssl >= openssl_default_groups[i].since)
+			return openssl_default_groups[i].groups;
+	return "";
+}
+
+void
+policy_enforced(const struct policy *in, enum server srv,
+    const struct target *t, struct policy *out)
+{
+	const struct server_caps *c = caps_of(srv, t);
+
+	*out = *in;
+	if (c == NULL || in->profile == NULL)
+		return;
+	/* Without a maximum, OpenSSL's (TLS 1.3 from 1.1.1 on) holds. */
+	if (c->no_max_protocol != NULL && t->openssl >= 0x10101000L &&
+	    (in->protocols & PROTO_TLS12) && !(in->protocols & PROTO_TLS13)) {
+		out->protocols |= PROTO_TLS13;
+		if (*out->suites == '\0')
+			out->suites = OPENSSL_DEFAULT_SUITES;
+	}
+	if (c->no_suites != NULL && (out->protocols & PROTO_TLS13))
+		out->suites = OPENSSL_DEFAULT_SUITES;
+	if (c->no_groups != NULL)
+		out->groups = default_groups(t->openssl);
+	if (c->no_tickets)
+		out->tickets = false;
+}
+
+size_t
+service_endpoints(const struct service *s, const struct target *t,
+    struct tls_side out[2])
+{
+	size_t	 n = 0, i;
+
+	memset(out, 0, 2 * sizeof(*out));
+	if (s->kind == SVC_MAIL) {
+		if (s->smtp.present) {
+			out[n].server = s->smtp.server;
+			out[n].name = "smtp";
+			out[n].ports[out[n].nports++] = s->smtp.port;
+			if (s->smtp.submission)
+				out[n].ports[out[n].nports++] =
+				    s->smtp.submission;
+			if (s->smtp.submissions)
+				out[n].ports[out[n].nports++] =
+				    s->smtp.submissions;
+			n++;
+		}
+		if (s->imap.present) {
+			out[n].server = s->imap.server;
+			out[n].name = "imap";
+			out[n].ports[out[n].nports++] = s->imap.port;
+			if (s->imap.imaps)
+				out[n].ports[out[n].nports++] = s->imap.imaps;
+			n++;
+		}
+	} else if (s->kind == SVC_XMPP) {
+		out[n].server = s->server;
+		out[n].name = "xmpp";
+		out[n].ports[out[n].nports++] = s->c2s;
+		if (s->c2s_tls)
+			out[n].ports[out[n].nports++] = s->c2s_tls;
+		if (s->s2s)
+			out[n].ports[out[n].nports++] = s->s2s;
+		n++;
+	} else {
+		out[n].server = s->server;
+		out[n].name = "https";
+		out[n].ports[out[n].nports++] = s->https_port;
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		out[i].svc = s;
+		policy_enforced(&s->pol, out[i].server, t, &out[i].pol);
+	}
+	return n;
+}
+
+/*
+ * OpenSSL 3 refuses TLS 1.0 and 1.1 at security level 1 and above; only
+ * "@SECLEVEL=0" in the cipher string lets them through.
+ */
+unsigned
+policy_refused(const struct policy *pol, long target)
+{
+	unsigned old = pol->protocols & (PROTO_TLS10 | PROTO_TLS11);
+
+	if (old == 0 || target < 0x30000000L)
+		return 0;
+	if (pol->ciphers != NULL && strstr(pol->ciphers, "@SECLEVEL=0"))
+		return 0;
+	return old;
+}
+
+static const char *
+protos_words(char *buf, size_t len, unsigned bits)
+{
+	static const unsigned order[] = {
+		PROTO_TLS10, PROTO_TLS11, PROTO_TLS12, PROTO_TLS13,
+	};
+	size_t	 i, k = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (bits & order[i])
+			k += (size_t)snprintf(buf + k, k < len ? len - k : 0,
+			    "%s%s", k ? " " : "", proto_name(order[i]));
+	return buf;
+}
+
+/*
+ * What generate says where an endpoint's server does not keep the wish,
+ * or keeps it at a price: one warning naming the service, the server and
+ * the setting.
+ */
+static void
+endpoint_costs(const struct model *m, const struct tls_side *ep,
+    struct diags *d)
+{
+	const struct service *s = ep->svc;
+	const struct policy *want = &s->pol, *got = &ep->pol;
+	const struct server_caps *c = caps_of(ep->server, &m->target);
+	const char *srv = server_names[ep->server];
+	char	 p[64], v[32];
+
+	if (got->protocols != want->protocols && c != NULL)
+		diag_at(d, SEV_WARNING, s->line, s->elem, s->id, "%s: maximum "
+		    "protocol: %s, so profile %s's %s cannot be kept: %s also "
+		    "accepts %s", srv, c->no_max_protocol,
+		    want->profile->name, protos_words(p, sizeof(p),
+		    want->protocols), srv, protos_words(v, sizeof(v),
+		    got->protocols & ~want->protocols));
+	if (c != NULL && c->no_suites != NULL && (got->protocols & PROTO_TLS13))
+		diag_at(d, SEV_WARNING, s->line, s->elem, s->id, "%s: TLS 1.3 "
+		    "suites: %s; OpenSSL's defaults apply", srv, c->no_suites);
+	if (c != NULL && c->no_groups != NULL)
+		diag_at(d, SEV_WARNING, s->line, s->elem, s->id, "%s: groups: "
+		    "%s; OpenSSL's defaults apply", srv, c->no_groups);
+	if (want->tickets && c != NULL && c->ticket_rotation != 0 &&
+	    (c->ticket_rotation < 0 ||
+	    m->target.server[ep->server] < c->ticket_rotation))
+		diag_at(d, SEV_WARNING, s->line, s->elem, s->id, "%s: session "
+		    "tickets: the keys live in %s, so a key taken from the "
+		    "running server decrypts every session resumed since "
+		    "start (no forward secrecy until a restart); restart "
+		    "daily or set tickets=\"false\"", srv, c->ticket_keys);
+	if (strcmp(ep->name, "smtp") == 0 &&
+	    (got->protocols & (PROTO_TLS12 | PROTO_TLS13)) !=
+	    (PROTO_TLS12 | PROTO_TLS13))
+		diag_at(d, SEV_WARNING, s->line, s->elem, s->id, "%s: port "
+		    "%u and the outbound SMTP client follow profile %s (%s): "
+		    "TLS there is opportunistic, so a peer that cannot meet "
+		    "it sends in plaintext instead (Postfix's advice is not "
+		    "to restrict protocols there)", srv, s->smtp.port,
+		    want->profile->name, protos_words(p, sizeof(p),
+		    got->protocols));
+}
+
+void
+policy_costs(const struct model *m, struct diags *d)
+{
+	struct tls_side	 ep[2];
+	size_t		 i, k, n;
+	unsigned	 refused;
+	char		 p[64];
+
+	for (i = 0; i < m->nsvcs; i++) {
+		const struct service *s = &m->svcs[i];
+
+		if (s->pol.profile == NULL)
+			continue;
+		refused = policy_refused(&s->pol, m->target.openssl);
+		if (refused)
+			diag_at(d, SEV_WARNING, s->line, s->elem, s->id, "%s "
+			    "configured, but OpenSSL 3 refuses them unless "
+			    "the cipher string holds @SECLEVEL=0: no client "
+			    "gets them", protos_words(p, sizeof(p), refused));
+		n = service_endpoints(&m->svcs[i], &m->target, ep);
+		for (k = 0; k < n; k++)
+			endpoint_costs(m, &ep[k], d);
+	}
+}

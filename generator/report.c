@@ -16,10 +16,14 @@
 
 #include "tlsgen.h"
 
-/* Services sharing one policy, the offer made of it, and the verdicts. */
+/*
+ * Server sides of services (tls_side: a web service's socket, a mail
+ * service's SMTP or IMAP) sharing one enforced policy, the offer made of
+ * it, and the verdicts.
+ */
 struct shared {
-	const struct service **svcs;
-	size_t		 nsvcs;
+	const struct tls_side **sides;
+	size_t		 nsides;
 	const struct policy *pol;
 	unsigned	 keys;
 	bool		 from_certs;
@@ -36,6 +40,7 @@ struct report {
 	struct shared	*v;
 	size_t		 n;
 	size_t		 nsvcs;		/* services reported */
+	size_t		 nsides;	/* their server sides */
 	struct buf	*out;
 };
 
@@ -62,69 +67,90 @@ lock_code(enum lockout l)
 }
 
 static bool
-same_offer(const struct shared *g, const struct service *s, unsigned keys,
+same_offer(const struct shared *g, const struct policy *b, unsigned keys,
     bool from_certs)
 {
-	const struct policy *a = g->pol, *b = &s->pol;
+	const struct policy *a = g->pol;
 
 	return a->profile == b->profile && a->protocols == b->protocols &&
 	    strcmp(a->ciphers, b->ciphers) == 0 &&
 	    strcmp(a->suites, b->suites) == 0 &&
 	    strcmp(a->groups, b->groups) == 0 &&
 	    a->server_order == b->server_order &&
+	    a->tickets == b->tickets &&
 	    g->keys == keys && g->from_certs == from_certs;
 }
 
-/* Groups the services, builds each offer once and judges every client. */
+/* Puts one server side into the group of its enforced policy. */
+static int
+side_add(struct report *r, const struct tls_side *side, unsigned keys,
+    bool fc, struct diags *d)
+{
+	const struct service *s = side->svc;
+	struct shared	*g = NULL;
+	struct buf	 why;
+	size_t		 j, k;
+
+	for (j = 0; j < r->n && g == NULL; j++)
+		if (same_offer(&r->v[j], &side->pol, keys, fc))
+			g = &r->v[j];
+	if (g != NULL) {
+		g->sides[g->nsides++] = side;
+		return 0;
+	}
+	g = &r->v[r->n++];
+	g->pol = &side->pol;
+	g->keys = keys;
+	g->from_certs = fc;
+	g->sides = arena_alloc(r->a, (2 * r->m->nsvcs + 1) *
+	    sizeof(*g->sides));
+	buf_init(&why);
+	if (offer_build(r->a, r->cl, &side->pol, keys, fc,
+	    r->m->target.openssl, &g->o, &why) != 0) {
+		/* policy.c checked the same strings first. */
+		diag_at(d, SEV_ERROR, s->pol.custom ? s->pol.tls_line :
+		    s->line, s->elem, s->id, "%s", why.data);
+		buf_free(&why);
+		return -1;
+	}
+	buf_free(&why);
+	g->v = arena_alloc(r->a, (r->cl->n + 1) * sizeof(*g->v));
+	for (k = 0; k < r->cl->n; k++) {
+		client_connect(r->cl, &g->o, &r->cl->v[k], &g->v[k]);
+		g->nconnect += g->v[k].lock == LOCK_NONE;
+	}
+	g->sides[g->nsides++] = side;
+	return 0;
+}
+
+/*
+ * Groups the server sides of the services by the policy each server
+ * enforces (policy_enforced: not the wish), builds each offer once and
+ * judges every client against it: the lock-out numbers are those of what
+ * the server accepts.
+ */
 static int
 report_build(struct report *r, struct diags *d)
 {
 	const struct model *m = r->m;
-	size_t		 i, j, k;
+	struct tls_side	*sides;
+	size_t		 i, e, ne;
 
-	r->v = arena_alloc(r->a, (m->nsvcs + 1) * sizeof(*r->v));
+	sides = arena_alloc(r->a, (2 * m->nsvcs + 1) * sizeof(*sides));
+	r->v = arena_alloc(r->a, (2 * m->nsvcs + 1) * sizeof(*r->v));
 	for (i = 0; i < m->nsvcs; i++) {
 		const struct service *s = &m->svcs[i];
-		struct shared	*g = NULL;
 		unsigned	 keys;
 		bool		 fc;
 
 		if (s->pol.profile == NULL)
 			continue;
 		keys = service_keys(s, &fc);
-		for (j = 0; j < r->n && g == NULL; j++)
-			if (same_offer(&r->v[j], s, keys, fc))
-				g = &r->v[j];
-		if (g == NULL) {
-			struct buf	 why;
-
-			g = &r->v[r->n++];
-			g->pol = &s->pol;
-			g->keys = keys;
-			g->from_certs = fc;
-			g->svcs = arena_alloc(r->a, (m->nsvcs + 1) *
-			    sizeof(*g->svcs));
-			buf_init(&why);
-			if (offer_build(r->a, r->cl, &s->pol, keys, fc,
-			    m->target.openssl, &g->o, &why) != 0) {
-				/* policy.c checked the same strings first. */
-				diag_at(d, SEV_ERROR, s->pol.custom ?
-				    s->pol.tls_line : s->line, s->elem, s->id,
-				    "%s", why.data);
-				buf_free(&why);
-				return -1;
-			}
-			buf_free(&why);
-			g->v = arena_alloc(r->a, (r->cl->n + 1) *
-			    sizeof(*g->v));
-			for (k = 0; k < r->cl->n; k++) {
-				client_connect(r->cl, &g->o, &r->cl->v[k],
-				    &g->v[k]);
-				g->nconnect += g->v[k].lock == LOCK_NONE;
-			}
-		}
-		g->svcs[g->nsvcs++] = s;
+		ne = service_endpoints(s, &m->target, &sides[r->nsides]);
 		r->nsvcs++;
+		for (e = 0; e < ne; e++)
+			if (side_add(r, &sides[r->nsides++], keys, fc, d) != 0)
+				return -1;
 	}
 	return 0;
 }
@@ -223,20 +249,38 @@ keys_source(const struct shared *g)
 
 /* ------------------------------------------------------------------ text */
 
+static const char *
+side_text(struct report *r, const struct tls_side *side)
+{
+	struct buf	 b;
+	const char	*t;
+	size_t		 i;
+
+	buf_init(&b);
+	buf_printf(&b, "<%s id=\"%s\"> %s on %s (port%s", side->svc->elem,
+	    side->svc->id, side->name, server_names[side->server],
+	    side->nports > 1 ? "s" : "");
+	for (i = 0; i < side->nports; i++)
+		buf_printf(&b, " %u", side->ports[i]);
+	buf_addc(&b, ')');
+	t = arena_strdup(r->a, b.data);
+	buf_free(&b);
+	return t;
+}
+
 static void
 text_services(struct report *r, const struct shared *g)
 {
 	struct buf	*b = r->out;
 	size_t		 i;
 
-	if (r->n == 1 && g->nsvcs > 1)
-		buf_printf(b, "== all %zu services:", g->nsvcs);
+	if (r->n == 1 && g->nsides > 1)
+		buf_printf(b, "== all %zu services:", r->nsvcs);
 	else
-		buf_printf(b, "== %s:", g->nsvcs == 1 ? "service" :
+		buf_printf(b, "== %s:", g->nsides == 1 ? "service" :
 		    "services");
-	for (i = 0; i < g->nsvcs; i++)
-		buf_printf(b, "%s <%s id=\"%s\">", i ? "," : "",
-		    g->svcs[i]->elem, g->svcs[i]->id);
+	for (i = 0; i < g->nsides; i++)
+		buf_printf(b, "%s %s", i ? "," : "", side_text(r, g->sides[i]));
 	buf_addc(b, '\n');
 }
 
@@ -362,6 +406,9 @@ json_suites(struct buf *b, const struct suite *v, size_t n)
 		json_str(b, v[i].name);
 		json_key(b, ", ", "iana");
 		json_str(b, v[i].iana);
+		json_key(b, ", ", "auth");
+		json_str(b, v[i].auth == CERT_ECDSA ? "ecdsa" :
+		    v[i].auth == CERT_RSA ? "rsa" : "any");
 		buf_printf(b, ", \"id\": \"0x%04X\"}", v[i].id);
 	}
 	buf_adds(b, n ? "\n      ]" : "]");
@@ -459,14 +506,25 @@ json_policy(struct report *r, const struct shared *g)
 
 	json_key(b, "    {\n      ", "services");
 	buf_addc(b, '[');
-	for (i = 0; i < g->nsvcs; i++) {
+	for (i = 0; i < g->nsides; i++) {
+		const struct tls_side *side = g->sides[i];
+		size_t	 k;
+
 		if (i)
 			buf_adds(b, ", ");
 		json_key(b, "{", "element");
-		json_str(b, g->svcs[i]->elem);
+		json_str(b, side->svc->elem);
 		json_key(b, ", ", "id");
-		json_str(b, g->svcs[i]->id);
-		buf_printf(b, ", \"line\": %ld}", g->svcs[i]->line);
+		json_str(b, side->svc->id);
+		buf_printf(b, ", \"line\": %ld", side->svc->line);
+		json_key(b, ", ", "server");
+		json_str(b, server_names[side->server]);
+		json_key(b, ", ", "side");
+		json_str(b, side->name);
+		buf_adds(b, ", \"ports\": [");
+		for (k = 0; k < side->nports; k++)
+			buf_printf(b, "%s%u", k ? ", " : "", side->ports[k]);
+		buf_adds(b, "]}");
 	}
 	buf_addc(b, ']');
 	json_key(b, in, "profile");
@@ -479,6 +537,8 @@ json_policy(struct report *r, const struct shared *g)
 	json_protos(b, o->refused);
 	json_key(b, in, "server_order");
 	buf_adds(b, o->server_order ? "true" : "false");
+	json_key(b, in, "session_tickets");
+	buf_adds(b, g->pol->tickets ? "true" : "false");
 	json_key(b, in, "tls13_suites");
 	json_suites(b, o->suites, o->nsuites);
 	json_key(b, in, "tls12_ciphers");
@@ -519,6 +579,7 @@ report_json(struct report *r)
 	json_str(b, "data/clients.tsv");
 	buf_printf(b, ",\n  \"client_count\": %zu", r->cl->n);
 	buf_printf(b, ",\n  \"service_count\": %zu", r->nsvcs);
+	buf_printf(b, ",\n  \"side_count\": %zu", r->nsides);
 	json_key(b, ",\n  ", "agree");
 	buf_adds(b, r->n == 1 ? "true" : "false");
 	json_key(b, ",\n  ", "policies");

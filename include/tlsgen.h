@@ -385,6 +385,31 @@ const char *proto_name(unsigned bit);
 int	 policy_resolve(struct model *, const struct profiles *,
 	    struct diags *);
 long	 openssl_linked_version(void);
+
+/*
+ * One server's side of a service (a web service's HTTPS socket, a mail
+ * service's SMTP or IMAP, an XMPP service) and the policy as that server
+ * enforces it: what it can set of the wish, OpenSSL's defaults for the
+ * rest (policy.c's server_caps[]).
+ */
+struct tls_side {
+	const struct service *svc;
+	enum server	 server;
+	const char	*name;		/* "https", "smtp", "imap", "xmpp" */
+	uint16_t	 ports[3];
+	size_t		 nports;
+	struct policy	 pol;
+};
+
+struct target;
+void	 policy_enforced(const struct policy *, enum server,
+	    const struct target *, struct policy *);
+size_t	 service_endpoints(const struct service *, const struct target *,
+	    struct tls_side[2]);
+/* Versions configured that the target OpenSSL refuses (@SECLEVEL). */
+unsigned policy_refused(const struct policy *, long target_openssl);
+/* generate's warnings where a server does not keep the wish, or at a cost. */
+void	 policy_costs(const struct model *, struct diags *);
 bool	 group_available(const char *group, long target_openssl);
 
 /* --------------------------------------------------------------- target.c */

@@ -612,7 +612,10 @@ START_TEST(test_old_tls10_needs_seclevel0)
 	struct scene	 sc;
 	struct verdict	 v;
 
-	scene_open(&sc, "old", NULL, "rsa");
+	/* A custom string without @SECLEVEL=0: OpenSSL 3 refuses them. */
+	scene_open(&sc, "old", "<tls ciphers=\"ECDHE-RSA-AES128-GCM-SHA256:"
+	    "ECDHE-RSA-AES128-SHA:AES128-SHA\"/>", "rsa");
+	ck_assert_msg(sc.resolved, "%s", tu_dump(&sc.d));
 	if (sc.m->target.openssl >= 0x30000000L) {
 		ck_assert_uint_eq(sc.o.refused, PROTO_TLS10 | PROTO_TLS11);
 		locked(&sc, "IE", "8 Win7", LOCK_PROTOCOL);
@@ -620,6 +623,13 @@ START_TEST(test_old_tls10_needs_seclevel0)
 	}
 	v = connects(&sc, "Firefox", "27 Win8");
 	ck_assert_str_eq(v.suite->name, "ECDHE-RSA-AES128-GCM-SHA256");
+	scene_close(&sc);
+
+	/* The profile itself carries @SECLEVEL=0 (issue 12): they connect. */
+	scene_open(&sc, "old", NULL, "rsa");
+	ck_assert_uint_eq(sc.o.refused, 0);
+	v = connects(&sc, "IE", "8 Win7");
+	ck_assert_uint_eq(v.proto, PROTO_TLS10);
 	scene_close(&sc);
 
 	/* With @SECLEVEL=0 they are back, on the suites they offer. */

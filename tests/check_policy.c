@@ -761,6 +761,180 @@ START_TEST(test_shared_socket_same)
 }
 END_TEST
 
+/* ---- what each server enforces (issue 12) ------------------------------- */
+
+#define SIDES(profile, tickets, target)					\
+	"  <target openssl=\"3.0\" " target "/>\n"			/* 4 */	\
+	"  <policy profile=\"" profile "\">\n"			/* 5 */	\
+	"    <session-cache tickets=\"" tickets "\"/>\n"		/* 6 */	\
+	"  </policy>\n"						/* 7 */	\
+	WEB("www", "nginx", "192.0.2.10")			/* 8 */	\
+	"    <host>example.org</host>\n"			/* 9 */	\
+	"  </web>\n"						/* 10 */ \
+	"  <mail id=\"m\" certificate=\"web\">\n"		/* 11 */ \
+	"    <host>mail.example.org</host>\n"			/* 12 */ \
+	"    <smtp server=\"postfix\" listen=\"192.0.2.20\" port=\"25\" " \
+	"submission-port=\"587\"/>\n"				/* 13 */ \
+	"    <imap server=\"dovecot\" listen=\"192.0.2.21\" port=\"143\" " \
+	"imaps-port=\"993\"/>\n"				/* 14 */ \
+	"  </mail>\n"						/* 15 */ \
+	"  <xmpp id=\"x\" server=\"ejabberd\" certificate=\"web\" "	\
+	"listen=\"192.0.2.22\" c2s-port=\"5222\" s2s-port=\"5269\">\n"	/* 16 */ \
+	"    <host>example.org</host>\n"			/* 17 */ \
+	"  </xmpp>\n"						/* 18 */
+
+START_TEST(test_enforced_tls12_strict)
+{
+	struct tls_side	 ep[2];
+	size_t		 n;
+
+	resolve_ok(SIDES("tls12-strict", "false", "dovecot=\"2.3.19\""));
+	/* Postfix caps TLS 1.2 (<=TLSv1.2): the wish holds. */
+	n = service_endpoints(svc("m"), &M->target, ep);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(ep[0].name, "smtp");
+	ck_assert_int_eq(ep[0].server, SRV_POSTFIX);
+	ck_assert_uint_eq(ep[0].nports, 2);
+	ck_assert_uint_eq(ep[0].ports[0], 25);
+	ck_assert_uint_eq(ep[0].pol.protocols, PROTO_TLS12);
+	/* Dovecot 2.3 has no maximum: TLS 1.3 too, OpenSSL's suites. */
+	ck_assert_str_eq(ep[1].name, "imap");
+	ck_assert_uint_eq(ep[1].pol.protocols, PROTO_TLS12 | PROTO_TLS13);
+	ck_assert_str_eq(ep[1].pol.suites, "TLS_AES_256_GCM_SHA384:"
+	    "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256");
+	ck_assert_str_eq(ep[1].pol.groups, "X25519:prime256v1:secp384r1");
+	/* ejabberd: no_tlsv1_3 holds; groups are OpenSSL's. */
+	n = service_endpoints(svc("x"), &M->target, ep);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(ep[0].nports, 2);
+	ck_assert_uint_eq(ep[0].pol.protocols, PROTO_TLS12);
+	ck_assert_str_eq(ep[0].pol.groups, "X25519:prime256v1:X448:secp521r1:"
+	    "secp384r1:ffdhe2048:ffdhe3072:ffdhe4096:ffdhe6144:ffdhe8192");
+	n = service_endpoints(svc("www"), &M->target, ep);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(ep[0].pol.protocols, PROTO_TLS12);
+	ck_assert_str_eq(ep[0].pol.groups, "X25519:prime256v1:secp384r1");
+}
+END_TEST
+
+START_TEST(test_enforced_dovecot_24)
+{
+	struct tls_side	 ep[2];
+
+	/* The 2.3 row ends at 2.3.x: a later Dovecot is not assumed lame. */
+	resolve_ok(SIDES("tls12-strict", "false", "dovecot=\"2.4.1\""));
+	ck_assert_uint_eq(service_endpoints(svc("m"), &M->target, ep), 2);
+	ck_assert_uint_eq(ep[1].pol.protocols, PROTO_TLS12);
+}
+END_TEST
+
+START_TEST(test_enforced_ejabberd_suites)
+{
+	struct tls_side	 ep[2];
+
+	resolve_ok(SIDES("intermediate", "true", "dovecot=\"2.3.19\""));
+	ck_assert_uint_eq(service_endpoints(svc("x"), &M->target, ep), 1);
+	ck_assert_str_eq(ep[0].pol.suites, "TLS_AES_256_GCM_SHA384:"
+	    "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256");
+	/* fast_tls issues none, whatever the wish. */
+	ck_assert(!ep[0].pol.tickets);
+	ck_assert_uint_eq(service_endpoints(svc("m"), &M->target, ep), 2);
+	ck_assert_str_eq(ep[1].pol.suites, SUITES);
+	ck_assert(ep[1].pol.tickets);
+}
+END_TEST
+
+START_TEST(test_costs_tls12_strict)
+{
+	resolve_ok(SIDES("tls12-strict", "false", "dovecot=\"2.3.19\""));
+	policy_costs(M, &D);
+	ck_assert_warning(&D, "t.xml:11: <mail id=\"m\">: warning: dovecot: maximum "
+	    "protocol: Dovecot 2.3 has ssl_min_protocol but no maximum, so "
+	    "profile tls12-strict's TLSv1.2 cannot be kept: dovecot also "
+	    "accepts TLSv1.3");
+	ck_assert_warning(&D, "t.xml:11: <mail id=\"m\">: warning: postfix: port 25 "
+	    "and the outbound SMTP client follow profile tls12-strict "
+	    "(TLSv1.2): TLS there is opportunistic, so a peer that cannot "
+	    "meet it sends in plaintext instead (Postfix's advice is not to "
+	    "restrict protocols there)");
+	/* ejabberd: no TLS 1.3 here, so only its groups are OpenSSL's. */
+	ck_assert_uint_eq(tu_count(&D, SEV_WARNING), 3);
+}
+END_TEST
+
+START_TEST(test_costs_intermediate_quiet)
+{
+	resolve_ok(SIDES("intermediate", "false", "dovecot=\"2.3.19\""));
+	policy_costs(M, &D);
+	/* Only what ejabberd cannot set at all. */
+	ck_assert_warning(&D, "t.xml:16: <xmpp id=\"x\">: warning: ejabberd: "
+	    "TLS 1.3 suites: ejabberd 23.01 cannot set them; OpenSSL's "
+	    "defaults apply");
+	ck_assert_warning(&D, "t.xml:16: <xmpp id=\"x\">: warning: ejabberd: "
+	    "groups: ejabberd 23.01 cannot set them; OpenSSL's defaults "
+	    "apply");
+	ck_assert_uint_eq(tu_count(&D, SEV_WARNING), 2);
+}
+END_TEST
+
+START_TEST(test_costs_tickets)
+{
+	static const char *const want = "t.xml:8: <web id=\"www\">: warning: nginx: "
+	    "session tickets: the keys live in each worker's memory (nginx "
+	    "before 1.23.2 never rotates them), so a key taken from the "
+	    "running server decrypts every session resumed since start (no "
+	    "forward secrecy until a restart); restart daily or set "
+	    "tickets=\"false\"";
+
+	resolve_ok(SIDES("intermediate", "true", "nginx=\"1.22.1\""));
+	policy_costs(M, &D);
+	ck_assert_warning(&D, want);
+	/* Postfix rotates, Dovecot's die, ejabberd issues none (its two
+	 * warnings are its suites and groups). */
+	ck_assert_uint_eq(tu_count(&D, SEV_WARNING), 3);
+}
+END_TEST
+
+START_TEST(test_costs_tickets_rotating_nginx)
+{
+	resolve_ok(SIDES("intermediate", "true", "nginx=\"1.24.0\""));
+	policy_costs(M, &D);
+	ck_assert_uint_eq(tu_count(&D, SEV_WARNING), 2);
+}
+END_TEST
+
+START_TEST(test_costs_old_seclevel)
+{
+	/* The profile itself carries @SECLEVEL=0: nothing to say. */
+	resolve_ok(
+	    "  <target openssl=\"3.0\"/>\n"			/* 4 */
+	    "  <policy profile=\"old\"/>\n"			/* 5 */
+	    WEB("www", "nginx", "192.0.2.10")			/* 6 */
+	    "    <host>example.org</host>\n"			/* 7 */
+	    "  </web>\n");					/* 8 */
+	ck_assert(strstr(svc("www")->pol.ciphers, "@SECLEVEL=0") != NULL);
+	ck_assert_uint_eq(policy_refused(&svc("www")->pol, 0x30000000L), 0);
+	policy_costs(M, &D);
+	ck_assert_uint_eq(tu_count(&D, SEV_WARNING), 0);
+}
+END_TEST
+
+START_TEST(test_costs_old_custom_refused)
+{
+	resolve_ok(
+	    "  <target openssl=\"3.0\"/>\n"			/* 4 */
+	    "  <policy profile=\"old\"/>\n"			/* 5 */
+	    WEB("www", "nginx", "192.0.2.10")			/* 6 */
+	    "    <host>example.org</host>\n"			/* 7 */
+	    "    <tls ciphers=\"ECDHE-RSA-AES128-SHA:AES128-SHA\"/>\n" /* 8 */
+	    "  </web>\n");					/* 9 */
+	policy_costs(M, &D);
+	ck_assert_warning(&D, "t.xml:6: <web id=\"www\">: warning: TLSv1 TLSv1.1 "
+	    "configured, but OpenSSL 3 refuses them unless the cipher string "
+	    "holds @SECLEVEL=0: no client gets them");
+}
+END_TEST
+
 static Suite *
 policy_suite(void)
 {
@@ -779,6 +953,19 @@ policy_suite(void)
 	tcase_add_test(tc, test_reference_resolves);
 	tcase_add_test(tc, test_reference_mlkem_note);
 	tcase_add_test(tc, test_reference_hsts);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("enforced");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_enforced_tls12_strict);
+	tcase_add_test(tc, test_enforced_dovecot_24);
+	tcase_add_test(tc, test_enforced_ejabberd_suites);
+	tcase_add_test(tc, test_costs_tls12_strict);
+	tcase_add_test(tc, test_costs_intermediate_quiet);
+	tcase_add_test(tc, test_costs_tickets);
+	tcase_add_test(tc, test_costs_tickets_rotating_nginx);
+	tcase_add_test(tc, test_costs_old_seclevel);
+	tcase_add_test(tc, test_costs_old_custom_refused);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("merge");
