@@ -246,6 +246,15 @@ get_id(struct mctx *c, xmlNodePtr n, const char *name)
 	return v;
 }
 
+/*
+ * The smallest session cache every server takes: nginx refuses a shared
+ * zone below 8 pages (ngx_http_ssl_session_cache: "session cache is too
+ * small"; 32k with Linux's 4 KiB pages), Apache's shmcb 8192 bytes.  The
+ * size is the site's or a service's, and a site-wide one reaches every
+ * server, so one minimum serves all.
+ */
+#define CACHE_SIZE_MIN	(32 * 1024)
+
 /* <hsts>, <ocsp-stapling>, <session-cache>, <tls> and a profile="". */
 static void
 read_policy(struct mctx *c, xmlNodePtr parent, struct policy_in *p)
@@ -277,10 +286,11 @@ read_policy(struct mctx *c, xmlNodePtr parent, struct policy_in *p)
 			if ((v = attr(c, n, "size")) != NULL) {
 				if ((why = value_size(v, &p->cache_size)))
 					bad_value(c, n, "size", v, why);
-				else if (p->cache_size < 4096)
+				else if (p->cache_size < CACHE_SIZE_MIN)
 					bad_value(c, n, "size", v,
 					    "a session cache needs at least "
-					    "4k");
+					    "32k (nginx's minimum: 8 memory "
+					    "pages; Apache's is 8192 bytes)");
 				else
 					p->set |= POL_CACHE_SIZE;
 			}

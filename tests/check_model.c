@@ -499,6 +499,36 @@ START_TEST(test_bad_listen)
 }
 END_TEST
 
+/*
+ * Issue 11: nginx on 192.0.2.10:443 and Apache on ::ffff:192.0.2.10:443
+ * were both accepted (one socket, two servers).  A mapped address is
+ * refused at its line, as are addresses no socket can be bound to.
+ */
+START_TEST(test_unbindable_listen)
+{
+	build_fails(
+	    WEB("a", "nginx", "192.0.2.10", "80", "443")	/* 4 */
+	    "    <host>a.example.org</host>\n"			/* 5 */
+	    "  </web>\n"					/* 6 */
+	    WEB("b", "apache", "::ffff:192.0.2.10", "8080", "443") /* 7 */
+	    "    <host>b.example.org</host>\n"			/* 8 */
+	    "  </web>\n"					/* 9 */
+	    "  <mail id=\"m\" certificate=\"web\">\n"		/* 10 */
+	    "    <host>mail.example.org</host>\n"		/* 11 */
+	    "    <smtp server=\"postfix\" listen=\"fe80::1\" port=\"25\"/>\n"
+	    "    <imap server=\"dovecot\" listen=\"ff02::1\" port=\"143\"/>\n"
+	    "  </mail>\n", 3);					/* 14 */
+	ck_assert_error(&D, "t.xml:7: <web id=\"b\">: listen "
+	    "\"::ffff:192.0.2.10\": an IPv4-mapped address (::ffff:a.b.c.d) is "
+	    "the IPv4 address: write a.b.c.d");
+	ck_assert_error(&D, "t.xml:12: <mail id=\"m\">: <smtp> listen "
+	    "\"fe80::1\": a link-local address (fe80::/10) needs an interface "
+	    "scope, which a listen address cannot carry");
+	ck_assert_error(&D, "t.xml:13: <mail id=\"m\">: <imap> listen "
+	    "\"ff02::1\": a multicast address cannot be listened on");
+}
+END_TEST
+
 START_TEST(test_bad_size_seconds_site)
 {
 	build_fails(
@@ -531,12 +561,42 @@ START_TEST(test_bad_size_seconds_service)
 	    "    <hsts max-age=\"1.5\"/>\n"			/* 7 */
 	    "  </web>\n", 3);					/* 8 */
 	ck_assert_error(&D, "t.xml:6: <web id=\"www\">: <session-cache> size "
-	    "\"1k\": a session cache needs at least 4k");
+	    "\"1k\": a session cache needs at least 32k (nginx's minimum: 8 "
+	    "memory pages; Apache's is 8192 bytes)");
 	ck_assert_error(&D, "t.xml:6: <web id=\"www\">: <session-cache> "
 	    "timeout \"316224001\": seconds must be a whole number from 0 to "
 	    "316224000");
 	ck_assert_error(&D, "t.xml:7: <web id=\"www\">: <hsts> max-age "
 	    "\"1.5\": seconds must be a whole number from 0 to 316224000");
+}
+END_TEST
+
+/*
+ * Issue 11: nginx refuses a shared session cache below 8 pages (32k),
+ * Apache's shmcb one below 8192 bytes; 31k passed validate before.
+ */
+START_TEST(test_cache_size_minimum)
+{
+	build_fails(
+	    "  <policy><session-cache size=\"31k\"/></policy>\n"	/* 4 */
+	    WEB("www", "nginx", "192.0.2.10", "80", "443")	/* 5 */
+	    "    <host>example.org</host>\n"			/* 6 */
+	    "    <session-cache size=\"32767\"/>\n"		/* 7 */
+	    "  </web>\n", 2);					/* 8 */
+	ck_assert_error(&D, "t.xml:4: <session-cache>: size \"31k\": a "
+	    "session cache needs at least 32k (nginx's minimum: 8 memory "
+	    "pages; Apache's is 8192 bytes)");
+	ck_assert_error(&D, "t.xml:7: <web id=\"www\">: <session-cache> size "
+	    "\"32767\": a session cache needs at least 32k (nginx's minimum: 8 "
+	    "memory pages; Apache's is 8192 bytes)");
+	teardown();
+	setup();
+	build_ok(
+	    "  <policy><session-cache size=\"32k\"/></policy>\n"
+	    WEB("www", "apache", "192.0.2.10", "80", "443")
+	    "    <host>example.org</host>\n"
+	    "    <session-cache size=\"32768\"/>\n"
+	    "  </web>\n");
 }
 END_TEST
 
@@ -877,6 +937,8 @@ model_suite(void)
 	tcase_add_test(tc, test_bad_listen);
 	tcase_add_test(tc, test_bad_size_seconds_site);
 	tcase_add_test(tc, test_bad_size_seconds_service);
+	tcase_add_test(tc, test_cache_size_minimum);
+	tcase_add_test(tc, test_unbindable_listen);
 	tcase_add_test(tc, test_bad_tls_attributes);
 	tcase_add_test(tc, test_bad_site_parts);
 	tcase_add_test(tc, test_bad_domain);
