@@ -1,0 +1,120 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR
+# loadable.sh -- one minimal description per class of output a server
+# refused although tlsgen accepted the description (issue 11; found by
+# tests/e2e/property.sh), each proven with the real server: its own check,
+# and a boot where binding is the question.  Runs in a private network
+# namespace of its own (the documentation addresses go on its lo).
+
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+if [ "${LOADABLE_IN_NETNS:-}" != 1 ] && unshare -n true 2>/dev/null; then
+	LOADABLE_IN_NETNS=1 exec unshare -n bash "$0" "$@"
+fi
+
+. "$HERE/lib/common.sh"
+. "$HERE/lib/mail.sh"
+tlsgen_bin
+
+e2e_init
+T=$E2E_TMP
+if [ "${LOADABLE_IN_NETNS:-}" = 1 ]; then
+	ip link set lo up
+	ip addr add 192.0.2.10/32 dev lo
+	ip -6 addr add 2001:db8::10/128 dev lo nodad
+fi
+PKI=$T/pki
+if ! bash "$HERE/../pki/mkpki.sh" "$PKI" >"$T/pki.log" 2>&1; then
+	fail "test PKI" "$(tail -n 5 "$T/pki.log")"
+	e2e_finish
+fi
+chmod 0644 "$PKI"/*.key
+
+# desc NAME BODY -- $T/NAME.xml: a description with a private layout, one
+# certificate "c" (the ECDSA test pair) and BODY.
+desc() {
+	local d=$T/$1
+	mkdir -p "$d/log/nginx" "$d/log/apache2" "$d/run/apache2" "$d/lib/nginx"
+	cat >"$d.xml" <<-EOF
+		<?xml version="1.0"?>
+		<services xmlns="urn:tlsgen:services:1">
+		  <layout run-dir="$d/run" log-dir="$d/log" state-dir="$d/lib" spool-dir="$d/spool" acme-dir="$d/acme"/>
+		  <trust bundle="$PKI/bundle.pem"/>
+		  <certificate id="c"><pair cert="$PKI/ecdsa.fullchain.pem" key="$PKI/ecdsa.key"/></certificate>
+		$2
+		</services>
+	EOF
+}
+
+# gen NAME -- generate $T/NAME.xml into $T/NAME/out; ok or fail.
+gen() {
+	if "$TLSGEN" generate "$T/$1.xml" -o "$T/$1/out" --no-cert-check \
+		>"$T/$1.log" 2>&1; then
+		ok "$1: generates"
+		return 0
+	fi
+	fail "$1: generates" "$(cat "$T/$1.log")"
+	return 1
+}
+
+# refused NAME LINE WHAT -- validate refuses at LINE with a message holding
+# WHAT.
+refused() {
+	local out
+	out=$("$TLSGEN" validate "$T/$1.xml" 2>&1)
+	if [ $? -eq 2 ] && printf '%s\n' "$out" | grep -F "$T/$1.xml:$2: " |
+		grep -qF "$3"; then
+		ok "$1: refused at line $2"
+	else
+		fail "$1: refused at line $2 ($3)" "$out"
+	fi
+}
+
+# nginx_t NAME -- nginx -t on the output: success and no warning.
+nginx_t() {
+	local o=$T/$1/out/etc/nginx out
+	cp /etc/nginx/mime.types "$o/"
+	out=$(nginx -t -c "$o/nginx.conf" -e "$T/$1/log/nginx/t.log" 2>&1)
+	if [ $? -eq 0 ] && ! printf '%s\n' "$out" | grep -qvE 'syntax is ok|test is successful'; then
+		ok "$1: nginx -t, no warning"
+	else
+		fail "$1: nginx -t, no warning" "$out"
+	fi
+}
+
+# --- nginx: long names, many names on one socket ------------------------------
+# nginx's default server_names_hash_bucket_size (64) refuses names of 47
+# characters and more; a few hundred names warn "could not build optimal
+# server_names_hash". 1000 names of 253 characters and 1000 short ones on
+# one socket, and a 253-character name alone on another.
+if need nginx "nginx: 2000 names, 253 characters"; then
+	hosts=$(python3 - <<-'EOF'
+		import random
+		r = random.Random(11)
+		a = "abcdefghijklmnopqrstuvwxyz0123456789"
+		lab = lambda n: "".join(r.choice(a) for _ in range(n))
+		for i in range(1000):
+		    s = ".".join([lab(61), lab(63), lab(63), lab(52)]) + ".example"
+		    print("<host>%s</host>" % s)
+	EOF
+	)
+	short=$(seq 0 999 | sed 's/.*/<host>h&.example.org<\/host>/')
+	long=$(printf '%s\n' "$hosts" | head -n 1 | sed 's/<host>x*/<host>z/')
+	desc names "
+  <web id=\"a\" server=\"nginx\" certificate=\"c\" listen=\"127.0.0.1\" http-port=\"18080\" https-port=\"18443\">
+$hosts
+    <root>$T/names</root>
+  </web>
+  <web id=\"s\" server=\"nginx\" certificate=\"c\" listen=\"127.0.0.1\" http-port=\"18080\" https-port=\"18443\">
+$short
+    <root>$T/names</root>
+  </web>
+  <web id=\"b\" server=\"nginx\" certificate=\"c\" listen=\"2001:db8::10\" http-port=\"18080\" https-port=\"18443\">
+    $long
+    <root>$T/names</root>
+  </web>"
+	gen names && nginx_t names
+fi
+
+e2e_finish
