@@ -609,6 +609,20 @@ add_ep(struct endpoint *v, size_t *n, const struct service *s,
 	(*n)++;
 }
 
+/*
+ * Two sockets that overlap may share only as web virtual hosts, and in
+ * Apache only on the very same address: Apache binds each Listen, so a
+ * wildcard and a specific address with one port pass `apache2 -t` but the
+ * second bind fails at start (EADDRINUSE).  nginx binds the wildcard only
+ * and tells the addresses apart itself.
+ */
+static bool
+apache_split(const struct endpoint *a, const struct endpoint *b)
+{
+	return a->server == SRV_APACHE && (a->addr->wildcard !=
+	    b->addr->wildcard || a->addr->family != b->addr->family);
+}
+
 /* Reports a clash of two sockets at the later service, naming the other. */
 static void
 clash(struct mctx *c, const struct endpoint *x, const struct endpoint *y)
@@ -619,7 +633,17 @@ clash(struct mctx *c, const struct endpoint *x, const struct endpoint *y)
 		a = y;
 		b = x;
 	}
-	if (a->server != b->server)
+	if (a->server == b->server && a->tls == b->tls &&
+	    a->svc->kind == SVC_WEB && b->svc->kind == SVC_WEB &&
+	    apache_split(a, b))
+		diag_at(c->d, SEV_ERROR, b->svc->line, b->svc->elem,
+		    b->svc->id, "%s %s:%u overlaps %s:%u of <%s id=\"%s\"> "
+		    "(line %ld): Apache cannot listen on a wildcard and a "
+		    "specific address with one port (the second bind fails); "
+		    "give both services one address", b->what, b->addr->text,
+		    b->port, a->addr->text, a->port, a->svc->elem,
+		    idof(a->svc), a->svc->line);
+	else if (a->server != b->server)
 		diag_at(c->d, SEV_ERROR, b->svc->line, b->svc->elem,
 		    b->svc->id, "%s %s:%u clashes with <%s id=\"%s\"> (line "
 		    "%ld) on %s: two servers cannot listen on one address and "
@@ -637,13 +661,12 @@ clash(struct mctx *c, const struct endpoint *x, const struct endpoint *y)
 		    a->svc->elem, idof(a->svc), a->svc->line);
 }
 
-/* Two sockets that overlap may share only as web virtual hosts. */
 static bool
 compatible(const struct endpoint *a, const struct endpoint *b)
 {
 	return a->server == b->server && a->tls == b->tls &&
 	    a->svc != b->svc && a->svc->kind == SVC_WEB &&
-	    b->svc->kind == SVC_WEB;
+	    b->svc->kind == SVC_WEB && !apache_split(a, b);
 }
 
 /*

@@ -350,6 +350,37 @@ START_TEST(test_wildcard_v6_clash)
 }
 END_TEST
 
+/*
+ * Issue 11: one Apache on 0.0.0.0:443 and 192.0.2.10:443 passes
+ * apache2 -t but cannot start (the second bind fails).  nginx binds the
+ * wildcard alone and serves both: accepted.
+ */
+START_TEST(test_apache_wildcard_and_specific)
+{
+	build_fails(
+	    WEB("a", "apache", "0.0.0.0", "80", "443")		/* 4 */
+	    "    <host>a.example.org</host>\n"			/* 5 */
+	    "  </web>\n"					/* 6 */
+	    WEB("b", "apache", "192.0.2.10", "8080", "443")	/* 7 */
+	    "    <host>b.example.org</host>\n"			/* 8 */
+	    "  </web>\n", 1);					/* 9 */
+	ck_assert_error(&D, "t.xml:7: <web id=\"b\">: https-port "
+	    "192.0.2.10:443 overlaps 0.0.0.0:443 of <web id=\"a\"> (line 4): "
+	    "Apache cannot listen on a wildcard and a specific address with "
+	    "one port (the second bind fails); give both services one "
+	    "address");
+	teardown();
+	setup();
+	build_ok(
+	    WEB("a", "nginx", "0.0.0.0", "80", "443")
+	    "    <host>a.example.org</host>\n"
+	    "  </web>\n"
+	    WEB("b", "nginx", "192.0.2.10", "8080", "443")
+	    "    <host>b.example.org</host>\n"
+	    "  </web>\n");
+}
+END_TEST
+
 START_TEST(test_no_clash)
 {
 	/* Other addresses, other ports, other families: no clash. */
@@ -923,6 +954,7 @@ model_suite(void)
 	tcase_add_test(tc, test_wildcard_clash_reversed);
 	tcase_add_test(tc, test_wildcard_clash_mail_web);
 	tcase_add_test(tc, test_wildcard_v6_clash);
+	tcase_add_test(tc, test_apache_wildcard_and_specific);
 	tcase_add_test(tc, test_no_clash);
 	tcase_add_test(tc, test_http_equals_https);
 	tcase_add_test(tc, test_plain_and_tls_one_socket);

@@ -28,7 +28,7 @@ PKI=$T/pki
 if ! bash "$HERE/../pki/mkpki.sh" "$PKI" >"$T/pki.log" 2>&1; then
 	fail "test PKI" "$(tail -n 5 "$T/pki.log")"
 	e2e_finish
-fi
+	fi
 chmod 0644 "$PKI"/*.key
 
 # desc NAME BODY -- $T/NAME.xml: a description with a private layout, one
@@ -116,5 +116,38 @@ $short
   </web>"
 	gen names && nginx_t names
 fi
+
+# --- one port, a wildcard and a specific address -------------------------------
+# Apache binds each Listen: 0.0.0.0:18443 and 192.0.2.10:18443 pass -t
+# but the second bind fails, so tlsgen refuses them; nginx binds the
+# wildcard alone and serves both: it must boot.
+desc split-apache "
+  <web id=\"a\" server=\"apache\" certificate=\"c\" listen=\"0.0.0.0\" http-port=\"18080\" https-port=\"18443\">
+    <host>a.example.org</host>
+  </web>
+  <web id=\"b\" server=\"apache\" certificate=\"c\" listen=\"192.0.2.10\" http-port=\"18081\" https-port=\"18443\">
+    <host>b.example.org</host>
+  </web>"
+refused split-apache 10 "Apache cannot listen on a wildcard and a specific address with one port"
+desc split-nginx "
+  <web id=\"a\" server=\"nginx\" certificate=\"c\" listen=\"0.0.0.0\" http-port=\"18080\" https-port=\"18443\">
+    <host>a.example.org</host>
+  </web>
+  <web id=\"b\" server=\"nginx\" certificate=\"c\" listen=\"192.0.2.10\" http-port=\"18081\" https-port=\"18443\">
+    <host>b.example.org</host>
+  </web>"
+if need nginx "split-nginx: boots" && gen split-nginx; then
+	o=$T/split-nginx/out/etc/nginx
+	cp /etc/nginx/mime.types "$o/"
+	if nginx -c "$o/nginx.conf" -e "$T/split-nginx/log/nginx/e.log" >"$T/sn.out" 2>&1 &&
+		pid=$(wait_pidfile "$T/split-nginx/run/nginx.pid" 50) &&
+		wait_port 192.0.2.10 18443; then
+		ok "split-nginx: boots, 192.0.2.10:18443 answers"
+		daemon_stop "$pid" 100
+	else
+		fail "split-nginx: boots" "$(cat "$T/sn.out" "$T/split-nginx/log/nginx/e.log" 2>/dev/null)"
+	fi
+fi
+
 
 e2e_finish
