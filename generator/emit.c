@@ -263,10 +263,36 @@ ctx_pair_slots(struct rnode *n, const struct service *s, bool one)
 	    p[0]->type == KEY_RSA ? "RSA" : "ECDSA");
 }
 
+/*
+ * Postfix's mydomain: the description's domain, else what Postfix would
+ * take itself (the first host name less its first label) -- except where
+ * that is all digits ("mail.123" gives "123"), which Postfix refuses as a
+ * numeric host name ("bad parameter value"): then the host name itself.
+ * NULL for a one-label host: Postfix's default (localdomain) applies.
+ */
+static const char *
+mail_domain(const struct model *m, const struct service *s)
+{
+	const char	*dot, *parent;
+
+	if (m->domain != NULL)
+		return m->domain;
+	if (s->nhosts == 0 || (dot = strchr(s->hosts[0], '.')) == NULL)
+		return NULL;
+	parent = dot + 1;
+	if (parent[strspn(parent, "0123456789.")] == '\0')
+		return s->hosts[0];
+	return parent;
+}
+
 static void
 ctx_mail(struct emitter *e, struct rnode *n, const struct service *s)
 {
-	rn_bool(n, "has_domain", e->m->domain != NULL);
+	const char	*md = mail_domain(e->m, s);
+
+	rn_bool(n, "has_domain", md != NULL);
+	rn_str(n, "mail_domain", md != NULL ? md : "");
+	rn_bool(n, "has_smtp", s->smtp.present);
 	rn_str(n, "smtp_listen", postfix_listen(e->a, &s->smtp.listen,
 	    s->smtp.port));
 	rn_bool(n, "has_submission", s->smtp.submission != 0);

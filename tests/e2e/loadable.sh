@@ -150,4 +150,48 @@ if need nginx "split-nginx: boots" && gen split-nginx; then
 fi
 
 
+
+# --- Postfix: a mail host under an all-digit parent -----------------------------
+# Postfix takes mydomain from the host name less its first label; "123"
+# is a numeric host name it refuses ("bad parameter value").
+desc digits "
+  <mail id=\"m\" certificate=\"c\">
+    <host>mail.123</host>
+    <smtp server=\"postfix\" listen=\"127.0.0.1\" port=\"12525\"/>
+    <imap server=\"dovecot\" listen=\"127.0.0.1\" port=\"10143\"/>
+  </mail>"
+if need postfix "digits: postfix check" && gen digits; then
+	c=$T/digits/out/etc/postfix
+	out=$(postfix_prepare "$c" && postfix_check "$c" 2>&1)
+	if [ $? -eq 0 ]; then
+		ok "digits: postconf -n, postfix check: no warning"
+	else
+		fail "digits: postconf -n, postfix check: no warning" "$out"
+	fi
+fi
+
+# --- Dovecot: IMAP without SMTP -----------------------------------------------
+# No Postfix is written, so Dovecot gets no SASL listener for it.
+desc imaponly "
+  <mail id=\"m\" certificate=\"c\">
+    <host>mail.example.org</host>
+    <imap server=\"dovecot\" listen=\"127.0.0.1\" port=\"10143\"/>
+  </mail>"
+if need doveconf "imaponly: doveconf" && gen imaponly; then
+	c=$T/imaponly/out/etc/dovecot/dovecot.conf
+	if out=$(dovecot_prepare "$c" && dovecot_check "$c" 2>&1); then
+		ok "imaponly: doveconf -n, -x: no warning"
+	else
+		fail "imaponly: doveconf -n, -x: no warning" "$out"
+	fi
+	# doveconf's own view: no unix_listener under the Postfix spool.
+	listeners=$(doveconf -c "$c" -S 2>/dev/null | grep '^service/auth/unix_listener/' | grep -c postfix)
+	check_eq "imaponly: no Postfix auth listener (doveconf -S)" 0 "$listeners"
+	if [ -e "$T/imaponly/out/etc/postfix" ]; then
+		fail "imaponly: no Postfix files" "$(ls "$T/imaponly/out/etc/postfix")"
+	else
+		ok "imaponly: no Postfix files"
+	fi
+fi
+
 e2e_finish
