@@ -360,6 +360,11 @@ ctx_service(struct emitter *e, struct rnode *n, const struct service *s)
 	rn_bool(n, "has_root", s->root != NULL);
 	rn_str(n, "root", s->root);
 	rn_bool(n, "has_proxy", s->has_proxy);
+	rn_bool(n, "proxy_https", s->has_proxy && s->proxy.https);
+	/* The name a TLS back end is verified against (and sent as SNI). */
+	rn_str(n, "proxy_name", !s->has_proxy ? "" :
+	    s->proxy.host[0] == '[' ? arena_strndup(e->a, s->proxy.host + 1,
+	    strlen(s->proxy.host) - 2) : s->proxy.host);
 	if (s->has_proxy)
 		rn_strf(n, "proxy_url", "%s://%s%s%s%s",
 		    s->proxy.https ? "https" : "http", s->proxy.host,

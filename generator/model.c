@@ -487,6 +487,14 @@ read_service_common(struct mctx *c, xmlNodePtr n, struct service *s)
 	read_policy(c, n, &s->over);
 }
 
+static bool
+url_host_is_address(const struct url *u)
+{
+	unsigned char	 b[4];
+
+	return u->host[0] == '[' || inet_pton(AF_INET, u->host, b) == 1;
+}
+
 static void
 read_web(struct mctx *c, xmlNodePtr n, struct service *s)
 {
@@ -512,6 +520,18 @@ read_web(struct mctx *c, xmlNodePtr n, struct service *s)
 			v = attr(c, ch, "to");
 			if ((why = value_url(c->m->a, v, &s->proxy)) != NULL)
 				bad_value(c, ch, "to", v, why);
+			else if (s->proxy.https && url_host_is_address(
+			    &s->proxy))
+				/*
+				 * nginx checks a back end's certificate with
+				 * X509_check_host() only, and Apache's check
+				 * failed too: an IP address is never matched.
+				 */
+				bad_value(c, ch, "to", v, "an HTTPS back end "
+				    "is verified by name, and neither nginx nor "
+				    "Apache matches an address in its "
+				    "certificate: use a host name the "
+				    "certificate holds");
 			else
 				s->has_proxy = true;
 		}

@@ -560,6 +560,44 @@ START_TEST(test_unbindable_listen)
 }
 END_TEST
 
+/*
+ * Issue 11: an HTTPS back end is verified by name; neither nginx
+ * (X509_check_host) nor Apache matched an address, so one is refused.
+ */
+START_TEST(test_https_proxy_by_name)
+{
+	build_fails(
+	    WEB("a", "nginx", "192.0.2.10", "80", "443")	/* 4 */
+	    "    <host>a.example.org</host>\n"			/* 5 */
+	    "    <proxy to=\"https://127.0.0.1:8443/\"/>\n"	/* 6 */
+	    "  </web>\n"					/* 7 */
+	    WEB("b", "apache", "192.0.2.11", "80", "443")	/* 8 */
+	    "    <host>b.example.org</host>\n"			/* 9 */
+	    "    <proxy to=\"https://[::1]/\"/>\n"		/* 10 */
+	    "  </web>\n", 2);					/* 11 */
+	ck_assert_error(&D, "t.xml:6: <web id=\"a\">: <proxy> to "
+	    "\"https://127.0.0.1:8443/\": an HTTPS back end is verified by "
+	    "name, and neither nginx nor Apache matches an address in its "
+	    "certificate: use a host name the certificate holds");
+	ck_assert_error(&D, "t.xml:10: <web id=\"b\">: <proxy> to "
+	    "\"https://[::1]/\": an HTTPS back end is verified by name, and "
+	    "neither nginx nor Apache matches an address in its certificate: "
+	    "use a host name the certificate holds");
+	teardown();
+	setup();
+	build_ok(
+	    WEB("a", "nginx", "192.0.2.10", "80", "443")
+	    "    <host>a.example.org</host>\n"
+	    "    <proxy to=\"https://localhost:8443/\"/>\n"
+	    "  </web>\n"
+	    WEB("b", "apache", "192.0.2.11", "80", "443")
+	    "    <host>b.example.org</host>\n"
+	    "    <proxy to=\"http://[::1]/\"/>\n"
+	    "  </web>\n");
+	ck_assert(M->svcs[0].proxy.https && M->svcs[0].has_proxy);
+}
+END_TEST
+
 START_TEST(test_bad_size_seconds_site)
 {
 	build_fails(
@@ -971,6 +1009,7 @@ model_suite(void)
 	tcase_add_test(tc, test_bad_size_seconds_service);
 	tcase_add_test(tc, test_cache_size_minimum);
 	tcase_add_test(tc, test_unbindable_listen);
+	tcase_add_test(tc, test_https_proxy_by_name);
 	tcase_add_test(tc, test_bad_tls_attributes);
 	tcase_add_test(tc, test_bad_site_parts);
 	tcase_add_test(tc, test_bad_domain);

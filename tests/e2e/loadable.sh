@@ -194,4 +194,70 @@ if need doveconf "imaponly: doveconf" && gen imaponly; then
 	fi
 fi
 
+
+# --- HTTPS back ends: verified, with SNI ----------------------------------------
+# <proxy to="https://..."> must reach a back end whose certificate chains
+# to the trust bundle and names the URL's host (200), and refuse one that
+# names another host (nginx 502, Apache 500), in nginx and Apache alike.  Back ends: the
+# echo server over TLS with the test PKI's ecdsa leaf (localhost,
+# 127.0.0.1) and its wronghost leaf.
+proxy_case() { # NAME SERVER BACKEND_URL_HOST BACKPORT WANT
+	local name=$1 server=$2 host=$3 bport=$4 want=$5 d code body
+	desc "$name" "
+  <web id=\"p\" server=\"$server\" certificate=\"c\" listen=\"127.0.0.1\" http-port=\"18080\" https-port=\"18443\">
+    <host>localhost</host>
+    <proxy to=\"https://$host:$bport/app/\"/>
+  </web>"
+	gen "$name" || return
+	d=$T/$name
+	o=$d/out/etc
+	if [ "$server" = nginx ]; then
+		cp /etc/nginx/mime.types "$o/nginx/"
+		nginx -c "$o/nginx/nginx.conf" -e "$d/log/nginx/e.log" >"$d/boot.out" 2>&1
+		pidf=$d/run/nginx.pid
+	else
+		apache2 -d "$o/apache2" -f "$o/apache2/apache2.conf" -k start >"$d/boot.out" 2>&1
+		pidf=$d/run/apache2/apache2.pid
+	fi
+	if ! wait_pidfile "$pidf" 100 >/dev/null || ! wait_port 127.0.0.1 18443; then
+		fail "$name: $server boots" "$(cat "$d/boot.out")"
+		return
+	fi
+	body=$(curl -sS --cacert "$PKI/bundle.pem" -o - -w '\n%{http_code}' \
+		--resolve localhost:18443:127.0.0.1 https://localhost:18443/x 2>&1)
+	code=${body##*$'\n'}
+	# Apache answers a failed back-end handshake 500, nginx 502.
+	case $want:$code in 5xx:5[0-9][0-9]) code=5xx ;; esac
+	if [ "$code" = "$want" ]; then
+		ok "$name: $server -> https://$host:$bport/ answers $want"
+	else
+		fail "$name: $server -> https://$host:$bport/ answers $want" "$body
+$(tail -n 3 "$d/log/nginx/error.log" "$d/log/apache2/error.log" 2>/dev/null)"
+	fi
+	daemon_stop "$pidf" 100
+	wait_port_free 127.0.0.1 18443 || true
+}
+if need curl "https back ends" && need python3 "https back ends"; then
+	run_bg good_pid "$T/good.log" python3 "$HERE/lib/echo-backend.py" 127.0.0.1 19443 "$T/good.pid" "$PKI/ecdsa.fullchain.pem" "$PKI/ecdsa.key"
+	run_bg bad_pid "$T/bad.log" python3 "$HERE/lib/echo-backend.py" 127.0.0.1 19444 "$T/bad.pid" "$PKI/wronghost.fullchain.pem" "$PKI/wronghost.key"
+	at_exit 'daemon_stop "$good_pid"; daemon_stop "$bad_pid"'
+	if wait_pidfile "$T/good.pid" 50 >/dev/null && wait_pidfile "$T/bad.pid" 50 >/dev/null; then
+		for srv in nginx apache; do
+			proxy_case "tls-$srv-good" "$srv" localhost 19443 200
+			proxy_case "tls-$srv-wrong" "$srv" localhost 19444 5xx
+		done
+		# Neither server matches an address in a back end's
+		# certificate (nginx: "upstream SSL certificate does not
+		# match"): refused at the line.
+		desc tls-ip "
+  <web id=\"p\" server=\"nginx\" certificate=\"c\" listen=\"127.0.0.1\" http-port=\"18080\" https-port=\"18443\">
+    <host>localhost</host>
+    <proxy to=\"https://127.0.0.1:19443/\"/>
+  </web>"
+		refused tls-ip 9 "an HTTPS back end is verified by name"
+	else
+		fail "https back ends start" "$(cat "$T/good.log" "$T/bad.log")"
+	fi
+fi
+
 e2e_finish

@@ -331,7 +331,9 @@ class Gen:
             scheme = r.choice(["http", "http", "https"])
             # nginx resolves a back end's name when it loads: only
             # names this host resolves (the target's may hold more).
-            host = r.choice(["127.0.0.1", "[::1]", "localhost"])
+            host = r.choice(["127.0.0.1", "[::1]", "localhost"]
+                            if scheme == "http" or r.random() < 0.1 else
+                            ["localhost"])
             port = r.choice(["", ":8080", ":9443", ":65535"])
             p = r.choice(["/", "/app/", "/a/b", "/x-y_z~1/"])
             inner.append("<proxy to=%s/>" % quoteattr(
