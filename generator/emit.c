@@ -141,12 +141,16 @@ socket_name(struct arena *a, const struct address *addr, uint16_t port)
 	return s;
 }
 
-/* A listener as Postfix's master.cf names it: "port" or "addr:port". */
+/*
+ * A listener as Postfix's master.cf names it: "addr:port", the wildcard
+ * too.  A bare "port" would bind every inet_interfaces address of every
+ * inet_protocols family ("all": IPv4 and IPv6), so 0.0.0.0 would also take
+ * [::]:port, which the socket checks do not expect of an IPv4 wildcard
+ * (found by tests/e2e/property.sh: another server's [::1]:port).
+ */
 static const char *
 postfix_listen(struct arena *a, const struct address *addr, uint16_t port)
 {
-	if (addr->wildcard)
-		return arena_printf(a, "%u", port);
 	return arena_printf(a, "%s:%u", listen_addr(a, addr), port);
 }
 

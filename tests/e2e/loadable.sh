@@ -260,4 +260,41 @@ if need curl "https back ends" && need python3 "https back ends"; then
 	fi
 fi
 
+
+# --- Postfix on 0.0.0.0 beside another server on an IPv6 address ---------------
+# master.cf's bare "PORT" binds IPv6's [::]:PORT too, which takes the
+# socket an nginx on [2001:db8::10]:PORT needs; tlsgen treats 0.0.0.0 as
+# IPv4 only, so Postfix must bind exactly that.  Both boot.
+desc v4wild "
+  <mail id=\"m\" certificate=\"c\">
+    <host>mail.example.org</host>
+    <smtp server=\"postfix\" listen=\"0.0.0.0\" port=\"12525\"/>
+  </mail>
+  <web id=\"w\" server=\"nginx\" certificate=\"c\" listen=\"2001:db8::10\" http-port=\"12525\" https-port=\"18443\">
+    <host>www.example.org</host>
+  </web>"
+if need postfix "v4wild: Postfix and nginx boot" && need nginx "v4wild: Postfix and nginx boot" && gen v4wild; then
+	o=$T/v4wild/out/etc
+	cp /etc/nginx/mime.types "$o/nginx/"
+	if nginx -c "$o/nginx/nginx.conf" -e "$T/v4wild/log/nginx/e.log" >"$T/v4.out" 2>&1 &&
+		wait_pidfile "$T/v4wild/run/nginx.pid" 50 >/dev/null; then
+		at_exit "daemon_stop '$T/v4wild/run/nginx.pid'"
+		if out=$(postfix_prepare "$o/postfix" && postfix_start "$o/postfix" 2>&1); then
+			at_exit "postfix_stop '$o/postfix'"
+			if port_listening 0.0.0.0 12525 && port_listening 2001:db8::10 12525; then
+				ok "v4wild: Postfix on 0.0.0.0:12525 and nginx on [2001:db8::10]:12525 both run"
+			else
+				fail "v4wild: both listen" "$(ss -Htln 'sport = :12525')"
+			fi
+			postfix_stop "$o/postfix"
+		else
+			fail "v4wild: Postfix starts beside nginx" "$out
+$(tail -n 5 "$(postfix_log "$o/postfix")")"
+		fi
+		daemon_stop "$T/v4wild/run/nginx.pid" 100
+	else
+		fail "v4wild: nginx starts" "$(cat "$T/v4.out")"
+	fi
+fi
+
 e2e_finish
