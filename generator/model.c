@@ -633,14 +633,16 @@ add_ep(struct endpoint *v, size_t *n, const struct service *s,
  * Two sockets that overlap may share only as web virtual hosts, and in
  * Apache only on the very same address: Apache binds each Listen, so a
  * wildcard and a specific address with one port pass `apache2 -t` but the
- * second bind fails at start (EADDRINUSE).  nginx binds the wildcard only
- * and tells the addresses apart itself.
+ * second bind fails at start (EADDRINUSE).  Its two wildcards, [::] and
+ * 0.0.0.0, do share a port (Apache keeps the dual-stack [::] alone: seen
+ * booting it).  nginx binds the wildcard only and tells the addresses
+ * apart itself.
  */
 static bool
 apache_split(const struct endpoint *a, const struct endpoint *b)
 {
-	return a->server == SRV_APACHE && (a->addr->wildcard !=
-	    b->addr->wildcard || a->addr->family != b->addr->family);
+	return a->server == SRV_APACHE && a->addr->wildcard !=
+	    b->addr->wildcard;
 }
 
 /* Reports a clash of two sockets at the later service, naming the other. */

@@ -378,6 +378,30 @@ START_TEST(test_apache_wildcard_and_specific)
 	    WEB("b", "nginx", "192.0.2.10", "8080", "443")
 	    "    <host>b.example.org</host>\n"
 	    "  </web>\n");
+	teardown();
+	setup();
+	/* Apache's two wildcards share a port (it keeps [::] alone). */
+	build_ok(
+	    WEB("a", "apache", "0.0.0.0", "80", "443")
+	    "    <host>a.example.org</host>\n"
+	    "  </web>\n"
+	    WEB("b", "apache", "::", "8080", "443")
+	    "    <host>b.example.org</host>\n"
+	    "  </web>\n");
+	teardown();
+	setup();
+	build_fails(
+	    WEB("a", "apache", "::", "80", "443")		/* 4 */
+	    "    <host>a.example.org</host>\n"			/* 5 */
+	    "  </web>\n"					/* 6 */
+	    WEB("b", "apache", "192.0.2.10", "8080", "443")	/* 7 */
+	    "    <host>b.example.org</host>\n"			/* 8 */
+	    "  </web>\n", 1);					/* 9 */
+	ck_assert_error(&D, "t.xml:7: <web id=\"b\">: https-port "
+	    "192.0.2.10:443 overlaps :::443 of <web id=\"a\"> (line 4): "
+	    "Apache cannot listen on a wildcard and a specific address with "
+	    "one port (the second bind fails); give both services one "
+	    "address");
 }
 END_TEST
 

@@ -86,6 +86,13 @@ def long_name(r, total):
 
 
 def hostname(r, base):
+    h = hostname1(r, base)
+    if r.random() < 0.05:     # names compare without regard to case
+        h = "".join(c.upper() if r.random() < 0.5 else c for c in h)
+    return h
+
+
+def hostname1(r, base):
     k = r.random()
     if k < 0.08:
         return long_name(r, r.choice([47, 64, 100, 200, 253]))
@@ -268,7 +275,7 @@ class Gen:
             body.append(["<certificate id=%s>" % quoteattr(cid)] + pairs +
                         ["</certificate>"])
         # Web services.
-        nweb = r.choice([0, 1, 1, 2, 2, 3, 4, 6])
+        nweb = r.choice([0, 1, 1, 2, 2, 3, 4, 6, 12, 25])
         for _ in range(nweb):
             body.append(self.web(base))
         if r.random() < 0.6:
