@@ -98,7 +98,11 @@ nginx_check() {
 		echo "$out"
 		return 1
 	}
-	out=$(printf '%s\n' "$out" | grep -vE 'syntax is ok|test is successful')
+	# <ocsp-stapling mode="on"> staples "regardless" (tlsgen-description(5);
+	# generate warns when it reads the certificates, which --no-cert-check
+	# skips): nginx's notice that a leaf names no responder is that case.
+	out=$(printf '%s\n' "$out" | grep -vE 'syntax is ok|test is successful' |
+		grep -vE '"ssl_stapling" ignored, no OCSP responder URL in the certificate "[^"]*-noocsp\.fullchain\.pem"')
 	[ -z "$out" ] || { echo "$out"; return 1; }
 }
 
