@@ -49,8 +49,11 @@ WILD = ["0.0.0.0", "::"]
 ODD = ["::ffff:192.0.2.10", "fe80::1", "ff02::1", "224.0.0.1",
        "255.255.255.255", "::ffff:127.0.0.1", "0:0:0:0:0:ffff:c000:20a"]
 
-# Ports: a small pool so that services meet on sockets, some privileged.
-PORTS = [80, 443, 8080, 8443, 10080, 10443, 18080, 18443, 1, 1023, 65535]
+# Ports: small pools so that services meet on sockets, some privileged;
+# now and then from the other pool (plain and TLS on one socket: refused).
+HTTP_PORTS = [80, 8080, 10080, 18080, 1, 1023]
+HTTPS_PORTS = [443, 8443, 10443, 18443, 65535]
+PORTS = HTTP_PORTS + HTTPS_PORTS
 
 ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -142,8 +145,14 @@ class Gen:
                 self.ids.add(i)
                 return i
 
-    def addr(self):
+    def addr(self, server=None):
         r = self.r
+        # Mostly, each web server has addresses of its own (as sites do:
+        # two servers cannot share a socket); now and then any address.
+        own = {"nginx": ["192.0.2.10", "2001:db8::10", "127.0.0.1"],
+               "apache": ["192.0.2.11", "2001:db8::11", "127.0.0.2"]}
+        if server in own and r.random() < 0.85:
+            return r.choice(own[server])
         if self.odd and r.random() < 0.1:
             return r.choice(ODD)
         k = r.random()
@@ -153,9 +162,12 @@ class Gen:
             return r.choice(V4)
         return r.choice(V6)
 
-    def port(self):
+    def port(self, pool=PORTS):
         r = self.r
-        if r.random() < 0.7:
+        k = r.random()
+        if k < 0.75:
+            return r.choice(pool)
+        if k < 0.8:
             return r.choice(PORTS)
         return r.randint(1024, 65535)
 
@@ -177,10 +189,13 @@ class Gen:
         if r.random() < (0.7 if site else 0.2):
             at = []
             if r.random() < 0.8:
+                # Below 32k now and then (refused: nginx's minimum).
+                small = ["4096", "4k", "8k", "8192", "16k", "5000", "31k",
+                         "2K"]
                 at.append("size=%s" % quoteattr(r.choice(
-                    ["4096", "4k", "8k", "8192", "16k", "32k", "64k", "1m",
-                     "10m", "50m", "1024m", "5000", "31k", "100000",
-                     "512M", "2K"])))
+                    small if r.random() < 0.1 else
+                    ["32k", "32768", "64k", "1m", "10m", "50m", "1024m",
+                     "100000", "512M"])))
             if r.random() < 0.7:
                 at.append("timeout=%s" % quoteattr(str(r.choice(
                     [0, 1, 60, 300, 3600, 86400, 604800, 316224000]))))
@@ -317,17 +332,17 @@ class Gen:
         sid = self.uid("w")
         server = r.choice(["nginx", "apache"])
         pattr, prof = self.svc_profile()
-        http = self.port()
-        https = self.port()
+        http = self.port(HTTP_PORTS)
+        https = self.port(HTTPS_PORTS)
         while https == http:
-            https = self.port()
+            https = self.port(HTTPS_PORTS)
         n = r.choice([1, 1, 2, 3, 5]) if r.random() < 0.95 else \
             r.choice([50, 200, 1000])
         lines = ["<web id=%s server=%s certificate=%s%s listen=%s "
                  "http-port=%s https-port=%s>" % (
                      quoteattr(sid), quoteattr(server),
                      quoteattr(self.cert_for(prof)), self.profile_attr(pattr),
-                     quoteattr(self.addr()), quoteattr(str(http)),
+                     quoteattr(self.addr(server)), quoteattr(str(http)),
                      quoteattr(str(https)))]
         inner = ["<host>%s</host>" % escape(h)
                  for h in self.hostlist(base, server, n)]
