@@ -178,3 +178,12 @@ bench: $(TLSGEN)
 .PHONY: bench
 
 .PHONY: all unit e2e check fuzz fuzz-cov install uninstall clean FORCE
+
+# The property test alone, with more seeds than `make check` runs:
+# `make property SEED=123 COUNT=500` (tests/e2e/property.sh).
+SEED	?= 1
+COUNT	?= 500
+property: $(TLSGEN)
+	SEED=$(SEED) COUNT=$(COUNT) TLSGEN=$(CURDIR)/$(TLSGEN) \
+	    bash tests/e2e/property.sh
+.PHONY: property

@@ -139,12 +139,16 @@ socket_name(struct arena *a, const struct address *addr, uint16_t port)
 	return s;
 }
 
-/* A listener as Postfix's master.cf names it: "port" or "addr:port". */
+/*
+ * A listener as Postfix's master.cf names it: "addr:port", the wildcard
+ * too.  A bare "port" would bind every inet_interfaces address of every
+ * inet_protocols family ("all": IPv4 and IPv6), so 0.0.0.0 would also take
+ * [::]:port, which the socket checks do not expect of an IPv4 wildcard
+ * (found by tests/e2e/property.sh: another server's [::1]:port).
+ */
 static const char *
 postfix_listen(struct arena *a, const struct address *addr, uint16_t port)
 {
-	if (addr->wildcard)
-		return arena_printf(a, "%u", port);
 	return arena_printf(a, "%s:%u", listen_addr(a, addr), port);
 }
 
@@ -289,10 +293,36 @@ ctx_pair_slots(struct rnode *n, const struct service *s, bool one)
 	    p[0]->type == KEY_RSA ? "RSA" : "ECDSA");
 }
 
+/*
+ * Postfix's mydomain: the description's domain, else what Postfix would
+ * take itself (the first host name less its first label) -- except where
+ * that is all digits ("mail.123" gives "123"), which Postfix refuses as a
+ * numeric host name ("bad parameter value"): then the host name itself.
+ * NULL for a one-label host: Postfix's default (localdomain) applies.
+ */
+static const char *
+mail_domain(const struct model *m, const struct service *s)
+{
+	const char	*dot, *parent;
+
+	if (m->domain != NULL)
+		return m->domain;
+	if (s->nhosts == 0 || (dot = strchr(s->hosts[0], '.')) == NULL)
+		return NULL;
+	parent = dot + 1;
+	if (parent[strspn(parent, "0123456789.")] == '\0')
+		return s->hosts[0];
+	return parent;
+}
+
 static void
 ctx_mail(struct emitter *e, struct rnode *n, const struct service *s)
 {
-	rn_bool(n, "has_domain", e->m->domain != NULL);
+	const char	*md = mail_domain(e->m, s);
+
+	rn_bool(n, "has_domain", md != NULL);
+	rn_str(n, "mail_domain", md != NULL ? md : "");
+	rn_bool(n, "has_smtp", s->smtp.present);
 	rn_str(n, "smtp_listen", postfix_listen(e->a, &s->smtp.listen,
 	    s->smtp.port));
 	rn_bool(n, "has_submission", s->smtp.submission != 0);
@@ -361,6 +391,11 @@ ctx_service(struct emitter *e, struct rnode *n, const struct service *s,
 	rn_bool(n, "has_root", s->root != NULL);
 	rn_str(n, "root", s->root);
 	rn_bool(n, "has_proxy", s->has_proxy);
+	rn_bool(n, "proxy_https", s->has_proxy && s->proxy.https);
+	/* The name a TLS back end is verified against (and sent as SNI). */
+	rn_str(n, "proxy_name", !s->has_proxy ? "" :
+	    s->proxy.host[0] == '[' ? arena_strndup(e->a, s->proxy.host + 1,
+	    strlen(s->proxy.host) - 2) : s->proxy.host);
 	if (s->has_proxy)
 		rn_strf(n, "proxy_url", "%s://%s%s%s%s",
 		    s->proxy.https ? "https" : "http", s->proxy.host,
@@ -395,6 +430,218 @@ http_socket_cmp(const void *x, const void *y)
 	if ((r = strcmp(a->listen.text, b->listen.text)) != 0)
 		return r;
 	return (int)a->http_port - (int)b->http_port;
+}
+
+/*
+ * nginx keeps the server names of each listening socket in a hash whose
+ * bucket size and table size are two http-level settings; a name that
+ * does not fit a bucket stops nginx ("could not build server_names_hash,
+ * you should increase server_names_hash_bucket_size": any name of 47
+ * characters and more with the default 64), and a table it cannot fit
+ * below max_size is a warning at every start.  Both are computed here
+ * from the names written, by nginx's own search (ngx_hash_init() in
+ * src/core/ngx_hash.c, 1.22): an element takes the pointer and the
+ * name's length plus 2, rounded to a pointer; a bucket ends with a
+ * pointer; sizes are tried from nelts / (bucket / 16) up to max_size
+ * (from max_size - 1000 when max_size > 10000 and max_size / nelts <
+ * 100), keys are ngx_hash_key_lc() of the name modulo the size.  nginx
+ * rounds the bucket size up to the CPU's cache line (64 on amd64 and
+ * arm64): written as a multiple of 64, what nginx uses is what was
+ * simulated.  A 64-bit target is assumed (ngx_uint_t keys, 8-byte
+ * pointers).
+ */
+#define NGX_PTR		8
+#define NGX_CACHELINE	64
+#define NGX_ALIGN(n, a)	(((n) + (a) - 1) & ~((size_t)(a) - 1))
+
+struct ngx_name {
+	uint64_t	 key;	/* ngx_hash_key_lc() */
+	size_t		 elt;	/* 0 ends a socket's names */
+};
+
+struct ngx_names {
+	struct ngx_name	*v;
+	size_t		 n, cap;
+};
+
+static size_t ngx_elt_size(const char *);
+static uint64_t ngx_key_lc(const char *);
+
+/* A name of the current socket; NULL ends the socket. */
+static void
+ngx_names_add(struct ngx_names *nn, const char *name)
+{
+	if (nn->n == nn->cap) {
+		nn->cap = nn->cap ? nn->cap * 2 : 64;
+		nn->v = realloc(nn->v, nn->cap * sizeof(*nn->v));
+		if (nn->v == NULL)
+			abort();
+	}
+	nn->v[nn->n].key = name != NULL ? ngx_key_lc(name) : 0;
+	nn->v[nn->n].elt = name != NULL ? ngx_elt_size(name) : 0;
+	nn->n++;
+}
+
+static size_t
+ngx_elt_size(const char *name)
+{
+	return NGX_PTR + NGX_ALIGN(strlen(name) + 2, NGX_PTR);
+}
+
+static uint64_t
+ngx_key_lc(const char *s)
+{
+	uint64_t	 k = 0;
+
+	for (; *s != '\0'; s++)
+		k = k * 31 + (uint64_t)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
+	return k;
+}
+
+/* Whether ngx_hash_init() finds a table for v[0..n) without a warning. */
+static bool
+ngx_hash_fits(const struct ngx_name *v, size_t n, size_t bucket, size_t max,
+    unsigned short *test)
+{
+	size_t	 start, size, i, b = bucket - NGX_PTR;
+
+	start = n / (b / (2 * NGX_PTR));
+	if (start == 0)
+		start = 1;
+	if (max > 10000 && n != 0 && max / n < 100)
+		start = max - 1000;
+	for (size = start; size <= max; size++) {
+		memset(test, 0, size * sizeof(*test));
+		for (i = 0; i < n; i++) {
+			size_t	 k = v[i].key % size;
+			size_t	 len = test[k] + v[i].elt;
+
+			if (len > b)
+				break;
+			test[k] = (unsigned short)len;
+		}
+		if (i == n)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The smallest bucket size (nginx's default 64 at least) that holds the
+ * longest name, and a max_size (default 512 at least) under which every
+ * socket's table is built; a bucket twice as large when no table fits.
+ */
+static void
+ngx_hash_sizes(const struct ngx_names *nn, size_t *bucket, size_t *max)
+{
+	unsigned short	*test = NULL;
+	size_t		 i, j, longest = 0, total = 0;
+	bool		 ok = false;
+
+	size_t		 run = 0, most = 0;
+
+	for (i = 0; i < nn->n; i++) {
+		if (nn->v[i].elt == 0) {
+			run = 0;
+			continue;
+		}
+		total++;
+		if (++run > most)
+			most = run;
+		if (nn->v[i].elt + NGX_PTR > longest)
+			longest = nn->v[i].elt + NGX_PTR;
+	}
+	/*
+	 * nginx's search (and this one) tries sizes from about
+	 * names / (bucket / 16) on, each pass over every name: with
+	 * thousands of names on one socket a larger bucket keeps both
+	 * starts below a few thousand passes.
+	 */
+	if (16 * most / 512 + NGX_PTR > longest)
+		longest = 16 * most / 512 + NGX_PTR;
+	*bucket = NGX_ALIGN(longest > 64 ? longest : 64, NGX_CACHELINE);
+	/* Every socket's names fit some size up to 2 * all names + 512. */
+	*max = 512;
+	if (2 * total + 512 > *max)
+		*max = 2 * total + 512;
+	if ((test = calloc(*max + 1, sizeof(*test))) == NULL)
+		abort();
+	/* Bounded: at 32k a bucket holds any socket's names (1000 hosts). */
+	while (!ok && *bucket <= 32768) {
+		ok = true;
+		for (i = 0; ok && i < nn->n; i = j + 1) {
+			for (j = i; j < nn->n && nn->v[j].elt != 0; j++)
+				;
+			ok = ngx_hash_fits(nn->v + i, j - i, *bucket, *max,
+			    test);
+		}
+		if (!ok)
+			*bucket *= 2;
+	}
+	free(test);
+}
+
+/*
+ * The names nginx hashes per socket: each socket's default server ("")
+ * and the host names of every service listening on it, plain and TLS.
+ * Sockets are found by sorting (address, port, service): linear enough
+ * at hosting scale.
+ */
+struct ngx_sock {
+	const struct service *s;
+	uint16_t	 port;
+};
+
+static int
+ngx_sock_cmp(const void *x, const void *y)
+{
+	const struct ngx_sock *a = x, *b = y;
+	int	 r;
+
+	if ((r = strcmp(a->s->listen.text, b->s->listen.text)) != 0)
+		return r;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return a->s < b->s ? -1 : a->s > b->s;
+}
+
+static void
+ctx_nginx_names(struct emitter *e, struct rnode *n)
+{
+	const struct model *m = e->m;
+	struct ngx_names nn = { NULL, 0, 0 };
+	struct ngx_sock	*v;
+	size_t		 i, k = 0, h, bucket, max;
+
+	if ((v = calloc(2 * m->nsvcs + 1, sizeof(*v))) == NULL)
+		abort();
+	for (i = 0; i < m->nsvcs; i++) {
+		const struct service *s = &m->svcs[i];
+
+		if (s->kind != SVC_WEB || s->server != SRV_NGINX)
+			continue;
+		if (s->http_port != 0)
+			v[k++] = (struct ngx_sock){ s, s->http_port };
+		v[k++] = (struct ngx_sock){ s, s->https_port };
+	}
+	qsort(v, k, sizeof(*v), ngx_sock_cmp);
+	for (i = 0; i < k; i++) {
+		if (i == 0 || v[i].port != v[i - 1].port ||
+		    strcmp(v[i].s->listen.text, v[i - 1].s->listen.text) != 0) {
+			if (i > 0)
+				ngx_names_add(&nn, NULL);
+			ngx_names_add(&nn, "");
+		}
+		for (h = 0; h < v[i].s->nhosts; h++)
+			ngx_names_add(&nn, v[i].s->hosts[h]);
+	}
+	if (k > 0)
+		ngx_names_add(&nn, NULL);
+	ngx_hash_sizes(&nn, &bucket, &max);
+	rn_strf(n, "names_hash_bucket_size", "%zu", bucket);
+	rn_strf(n, "names_hash_max_size", "%zu", max);
+	free(nn.v);
+	free(v);
 }
 
 /*
@@ -558,6 +805,8 @@ emit_all(const struct model *m, const struct emit_opts *o,
 			ctx_common(&e, ctx);
 			if (t->server == SRV_NGINX || t->server == SRV_APACHE)
 				ctx_web_sockets(&e, ctx, t->server);
+			if (t->server == SRV_NGINX)
+				ctx_nginx_names(&e, ctx);
 			rc = render_one(&e, ti, ctx, t->path);
 			arena_free(e.a);
 			if (rc != 0)

@@ -246,6 +246,15 @@ get_id(struct mctx *c, xmlNodePtr n, const char *name)
 	return v;
 }
 
+/*
+ * The smallest session cache every server takes: nginx refuses a shared
+ * zone below 8 pages (ngx_http_ssl_session_cache: "session cache is too
+ * small"; 32k with Linux's 4 KiB pages), Apache's shmcb 8192 bytes.  The
+ * size is the site's or a service's, and a site-wide one reaches every
+ * server, so one minimum serves all.
+ */
+#define CACHE_SIZE_MIN	(32 * 1024)
+
 /* <hsts>, <ocsp-stapling>, <session-cache>, <tls> and a profile="". */
 static void
 read_policy(struct mctx *c, xmlNodePtr parent, struct policy_in *p)
@@ -277,10 +286,11 @@ read_policy(struct mctx *c, xmlNodePtr parent, struct policy_in *p)
 			if ((v = attr(c, n, "size")) != NULL) {
 				if ((why = value_size(v, &p->cache_size)))
 					bad_value(c, n, "size", v, why);
-				else if (p->cache_size < 4096)
+				else if (p->cache_size < CACHE_SIZE_MIN)
 					bad_value(c, n, "size", v,
 					    "a session cache needs at least "
-					    "4k");
+					    "32k (nginx's minimum: 8 memory "
+					    "pages; Apache's is 8192 bytes)");
 				else
 					p->set |= POL_CACHE_SIZE;
 			}
@@ -477,6 +487,14 @@ read_service_common(struct mctx *c, xmlNodePtr n, struct service *s)
 	read_policy(c, n, &s->over);
 }
 
+static bool
+url_host_is_address(const struct url *u)
+{
+	unsigned char	 b[4];
+
+	return u->host[0] == '[' || inet_pton(AF_INET, u->host, b) == 1;
+}
+
 static void
 read_web(struct mctx *c, xmlNodePtr n, struct service *s)
 {
@@ -502,6 +520,18 @@ read_web(struct mctx *c, xmlNodePtr n, struct service *s)
 			v = attr(c, ch, "to");
 			if ((why = value_url(c->m->a, v, &s->proxy)) != NULL)
 				bad_value(c, ch, "to", v, why);
+			else if (s->proxy.https && url_host_is_address(
+			    &s->proxy))
+				/*
+				 * nginx checks a back end's certificate with
+				 * X509_check_host() only, and Apache's check
+				 * failed too: an IP address is never matched.
+				 */
+				bad_value(c, ch, "to", v, "an HTTPS back end "
+				    "is verified by name, and neither nginx nor "
+				    "Apache matches an address in its "
+				    "certificate: use a host name the "
+				    "certificate holds");
 			else
 				s->has_proxy = true;
 		}
@@ -599,6 +629,22 @@ add_ep(struct endpoint *v, size_t *n, const struct service *s,
 	(*n)++;
 }
 
+/*
+ * Two sockets that overlap may share only as web virtual hosts, and in
+ * Apache only on the very same address: Apache binds each Listen, so a
+ * wildcard and a specific address with one port pass `apache2 -t` but the
+ * second bind fails at start (EADDRINUSE).  Its two wildcards, [::] and
+ * 0.0.0.0, do share a port (Apache keeps the dual-stack [::] alone: seen
+ * booting it).  nginx binds the wildcard only and tells the addresses
+ * apart itself.
+ */
+static bool
+apache_split(const struct endpoint *a, const struct endpoint *b)
+{
+	return a->server == SRV_APACHE && a->addr->wildcard !=
+	    b->addr->wildcard;
+}
+
 /* Reports a clash of two sockets at the later service, naming the other. */
 static void
 clash(struct mctx *c, const struct endpoint *x, const struct endpoint *y)
@@ -609,7 +655,17 @@ clash(struct mctx *c, const struct endpoint *x, const struct endpoint *y)
 		a = y;
 		b = x;
 	}
-	if (a->server != b->server)
+	if (a->server == b->server && a->tls == b->tls &&
+	    a->svc->kind == SVC_WEB && b->svc->kind == SVC_WEB &&
+	    apache_split(a, b))
+		diag_at(c->d, SEV_ERROR, b->svc->line, b->svc->elem,
+		    b->svc->id, "%s %s:%u overlaps %s:%u of <%s id=\"%s\"> "
+		    "(line %ld): Apache cannot listen on a wildcard and a "
+		    "specific address with one port (the second bind fails); "
+		    "give both services one address", b->what, b->addr->text,
+		    b->port, a->addr->text, a->port, a->svc->elem,
+		    idof(a->svc), a->svc->line);
+	else if (a->server != b->server)
 		diag_at(c->d, SEV_ERROR, b->svc->line, b->svc->elem,
 		    b->svc->id, "%s %s:%u clashes with <%s id=\"%s\"> (line "
 		    "%ld) on %s: two servers cannot listen on one address and "
@@ -627,13 +683,12 @@ clash(struct mctx *c, const struct endpoint *x, const struct endpoint *y)
 		    a->svc->elem, idof(a->svc), a->svc->line);
 }
 
-/* Two sockets that overlap may share only as web virtual hosts. */
 static bool
 compatible(const struct endpoint *a, const struct endpoint *b)
 {
 	return a->server == b->server && a->tls == b->tls &&
 	    a->svc != b->svc && a->svc->kind == SVC_WEB &&
-	    b->svc->kind == SVC_WEB;
+	    b->svc->kind == SVC_WEB && !apache_split(a, b);
 }
 
 /*

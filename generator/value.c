@@ -247,12 +247,57 @@ value_bool(const char *s, bool *out)
 	return NULL;
 }
 
+/*
+ * A listen address must name one socket a server can bind on the target:
+ * an address of one of its interfaces, or the wildcard.  These never are
+ * (bind(2) fails, or the address is another one in disguise):
+ * - IPv4-mapped ::ffff:a.b.c.d and IPv4-compatible ::a.b.c.d: the IPv4
+ *   address a.b.c.d, which the socket-clash checks could not compare with
+ *   an IPv4 listener of another server; write a.b.c.d.
+ * - IPv6 link-local fe80::/10: bindable only with a scope (interface),
+ *   which no server's listen syntax here carries.
+ * - multicast (ff00::/8, 224.0.0.0/4), limited broadcast, 0.0.0.0/8 other
+ *   than the wildcard: not a unicast address of an interface.
+ */
+static const char *
+address_unbindable(const struct address *a)
+{
+	const unsigned char *b = a->bytes;
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0xff, 0xff };
+	static const unsigned char zero12[12];
+
+	if (a->family == AF_INET) {
+		if (b[0] >= 224 && b[0] <= 239)
+			return "a multicast address cannot be listened on";
+		if (b[0] == 255 && b[1] == 255 && b[2] == 255 && b[3] == 255)
+			return "the broadcast address cannot be listened on";
+		if (b[0] == 0 && (b[1] | b[2] | b[3]) != 0)
+			return "0.x.x.x is not an interface address (0.0.0.0 "
+			    "is every address)";
+		return NULL;
+	}
+	if (memcmp(b, mapped, 12) == 0)
+		return "an IPv4-mapped address (::ffff:a.b.c.d) is the IPv4 "
+		    "address: write a.b.c.d";
+	if (memcmp(b, zero12, 12) == 0 && (b[12] | b[13]) != 0)
+		return "an IPv4-compatible address (::a.b.c.d) is deprecated "
+		    "and not bindable: write a.b.c.d";
+	if (b[0] == 0xff)
+		return "a multicast address cannot be listened on";
+	if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+		return "a link-local address (fe80::/10) needs an interface "
+		    "scope, which a listen address cannot carry";
+	return NULL;
+}
+
 /* IPv4 or IPv6 literals only, stored in canonical form. */
 const char *
 value_address(struct arena *a, const char *s, struct address *out)
 {
 	char	 text[INET6_ADDRSTRLEN];
 	static const unsigned char zero[16];
+	const char *why;
 
 	memset(out, 0, sizeof(*out));
 	if (inet_pton(AF_INET, s, out->bytes) == 1)
@@ -265,6 +310,8 @@ value_address(struct arena *a, const char *s, struct address *out)
 		return "not an IPv4 or IPv6 address";
 	if (strcmp(text, s) != 0 && out->family == AF_INET)
 		return "IPv4 address must be in dotted-quad form";
+	if ((why = address_unbindable(out)) != NULL)
+		return why;
 	out->text = arena_strdup(a, text);
 	out->wildcard = memcmp(out->bytes, zero,
 	    out->family == AF_INET ? 4 : 16) == 0;

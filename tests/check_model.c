@@ -350,6 +350,61 @@ START_TEST(test_wildcard_v6_clash)
 }
 END_TEST
 
+/*
+ * Issue 11: one Apache on 0.0.0.0:443 and 192.0.2.10:443 passes
+ * apache2 -t but cannot start (the second bind fails).  nginx binds the
+ * wildcard alone and serves both: accepted.
+ */
+START_TEST(test_apache_wildcard_and_specific)
+{
+	build_fails(
+	    WEB("a", "apache", "0.0.0.0", "80", "443")		/* 4 */
+	    "    <host>a.example.org</host>\n"			/* 5 */
+	    "  </web>\n"					/* 6 */
+	    WEB("b", "apache", "192.0.2.10", "8080", "443")	/* 7 */
+	    "    <host>b.example.org</host>\n"			/* 8 */
+	    "  </web>\n", 1);					/* 9 */
+	ck_assert_error(&D, "t.xml:7: <web id=\"b\">: https-port "
+	    "192.0.2.10:443 overlaps 0.0.0.0:443 of <web id=\"a\"> (line 4): "
+	    "Apache cannot listen on a wildcard and a specific address with "
+	    "one port (the second bind fails); give both services one "
+	    "address");
+	teardown();
+	setup();
+	build_ok(
+	    WEB("a", "nginx", "0.0.0.0", "80", "443")
+	    "    <host>a.example.org</host>\n"
+	    "  </web>\n"
+	    WEB("b", "nginx", "192.0.2.10", "8080", "443")
+	    "    <host>b.example.org</host>\n"
+	    "  </web>\n");
+	teardown();
+	setup();
+	/* Apache's two wildcards share a port (it keeps [::] alone). */
+	build_ok(
+	    WEB("a", "apache", "0.0.0.0", "80", "443")
+	    "    <host>a.example.org</host>\n"
+	    "  </web>\n"
+	    WEB("b", "apache", "::", "8080", "443")
+	    "    <host>b.example.org</host>\n"
+	    "  </web>\n");
+	teardown();
+	setup();
+	build_fails(
+	    WEB("a", "apache", "::", "80", "443")		/* 4 */
+	    "    <host>a.example.org</host>\n"			/* 5 */
+	    "  </web>\n"					/* 6 */
+	    WEB("b", "apache", "192.0.2.10", "8080", "443")	/* 7 */
+	    "    <host>b.example.org</host>\n"			/* 8 */
+	    "  </web>\n", 1);					/* 9 */
+	ck_assert_error(&D, "t.xml:7: <web id=\"b\">: https-port "
+	    "192.0.2.10:443 overlaps :::443 of <web id=\"a\"> (line 4): "
+	    "Apache cannot listen on a wildcard and a specific address with "
+	    "one port (the second bind fails); give both services one "
+	    "address");
+}
+END_TEST
+
 START_TEST(test_no_clash)
 {
 	/* Other addresses, other ports, other families: no clash. */
@@ -499,6 +554,74 @@ START_TEST(test_bad_listen)
 }
 END_TEST
 
+/*
+ * Issue 11: nginx on 192.0.2.10:443 and Apache on ::ffff:192.0.2.10:443
+ * were both accepted (one socket, two servers).  A mapped address is
+ * refused at its line, as are addresses no socket can be bound to.
+ */
+START_TEST(test_unbindable_listen)
+{
+	build_fails(
+	    WEB("a", "nginx", "192.0.2.10", "80", "443")	/* 4 */
+	    "    <host>a.example.org</host>\n"			/* 5 */
+	    "  </web>\n"					/* 6 */
+	    WEB("b", "apache", "::ffff:192.0.2.10", "8080", "443") /* 7 */
+	    "    <host>b.example.org</host>\n"			/* 8 */
+	    "  </web>\n"					/* 9 */
+	    "  <mail id=\"m\" certificate=\"web\">\n"		/* 10 */
+	    "    <host>mail.example.org</host>\n"		/* 11 */
+	    "    <smtp server=\"postfix\" listen=\"fe80::1\" port=\"25\"/>\n"
+	    "    <imap server=\"dovecot\" listen=\"ff02::1\" port=\"143\"/>\n"
+	    "  </mail>\n", 3);					/* 14 */
+	ck_assert_error(&D, "t.xml:7: <web id=\"b\">: listen "
+	    "\"::ffff:192.0.2.10\": an IPv4-mapped address (::ffff:a.b.c.d) is "
+	    "the IPv4 address: write a.b.c.d");
+	ck_assert_error(&D, "t.xml:12: <mail id=\"m\">: <smtp> listen "
+	    "\"fe80::1\": a link-local address (fe80::/10) needs an interface "
+	    "scope, which a listen address cannot carry");
+	ck_assert_error(&D, "t.xml:13: <mail id=\"m\">: <imap> listen "
+	    "\"ff02::1\": a multicast address cannot be listened on");
+}
+END_TEST
+
+/*
+ * Issue 11: an HTTPS back end is verified by name; neither nginx
+ * (X509_check_host) nor Apache matched an address, so one is refused.
+ */
+START_TEST(test_https_proxy_by_name)
+{
+	build_fails(
+	    WEB("a", "nginx", "192.0.2.10", "80", "443")	/* 4 */
+	    "    <host>a.example.org</host>\n"			/* 5 */
+	    "    <proxy to=\"https://127.0.0.1:8443/\"/>\n"	/* 6 */
+	    "  </web>\n"					/* 7 */
+	    WEB("b", "apache", "192.0.2.11", "80", "443")	/* 8 */
+	    "    <host>b.example.org</host>\n"			/* 9 */
+	    "    <proxy to=\"https://[::1]/\"/>\n"		/* 10 */
+	    "  </web>\n", 2);					/* 11 */
+	ck_assert_error(&D, "t.xml:6: <web id=\"a\">: <proxy> to "
+	    "\"https://127.0.0.1:8443/\": an HTTPS back end is verified by "
+	    "name, and neither nginx nor Apache matches an address in its "
+	    "certificate: use a host name the certificate holds");
+	ck_assert_error(&D, "t.xml:10: <web id=\"b\">: <proxy> to "
+	    "\"https://[::1]/\": an HTTPS back end is verified by name, and "
+	    "neither nginx nor Apache matches an address in its certificate: "
+	    "use a host name the certificate holds");
+	teardown();
+	setup();
+	build_ok(
+	    WEB("a", "nginx", "192.0.2.10", "80", "443")
+	    "    <host>a.example.org</host>\n"
+	    "    <proxy to=\"https://localhost:8443/\"/>\n"
+	    "  </web>\n"
+	    WEB("b", "apache", "192.0.2.11", "80", "443")
+	    "    <host>b.example.org</host>\n"
+	    "    <proxy to=\"http://[::1]/\"/>\n"
+	    "  </web>\n");
+	ck_assert(M->svcs[0].proxy.https && M->svcs[0].has_proxy);
+}
+END_TEST
+
 START_TEST(test_bad_size_seconds_site)
 {
 	build_fails(
@@ -531,12 +654,42 @@ START_TEST(test_bad_size_seconds_service)
 	    "    <hsts max-age=\"1.5\"/>\n"			/* 7 */
 	    "  </web>\n", 3);					/* 8 */
 	ck_assert_error(&D, "t.xml:6: <web id=\"www\">: <session-cache> size "
-	    "\"1k\": a session cache needs at least 4k");
+	    "\"1k\": a session cache needs at least 32k (nginx's minimum: 8 "
+	    "memory pages; Apache's is 8192 bytes)");
 	ck_assert_error(&D, "t.xml:6: <web id=\"www\">: <session-cache> "
 	    "timeout \"316224001\": seconds must be a whole number from 0 to "
 	    "316224000");
 	ck_assert_error(&D, "t.xml:7: <web id=\"www\">: <hsts> max-age "
 	    "\"1.5\": seconds must be a whole number from 0 to 316224000");
+}
+END_TEST
+
+/*
+ * Issue 11: nginx refuses a shared session cache below 8 pages (32k),
+ * Apache's shmcb one below 8192 bytes; 31k passed validate before.
+ */
+START_TEST(test_cache_size_minimum)
+{
+	build_fails(
+	    "  <policy><session-cache size=\"31k\"/></policy>\n"	/* 4 */
+	    WEB("www", "nginx", "192.0.2.10", "80", "443")	/* 5 */
+	    "    <host>example.org</host>\n"			/* 6 */
+	    "    <session-cache size=\"32767\"/>\n"		/* 7 */
+	    "  </web>\n", 2);					/* 8 */
+	ck_assert_error(&D, "t.xml:4: <session-cache>: size \"31k\": a "
+	    "session cache needs at least 32k (nginx's minimum: 8 memory "
+	    "pages; Apache's is 8192 bytes)");
+	ck_assert_error(&D, "t.xml:7: <web id=\"www\">: <session-cache> size "
+	    "\"32767\": a session cache needs at least 32k (nginx's minimum: 8 "
+	    "memory pages; Apache's is 8192 bytes)");
+	teardown();
+	setup();
+	build_ok(
+	    "  <policy><session-cache size=\"32k\"/></policy>\n"
+	    WEB("www", "apache", "192.0.2.10", "80", "443")
+	    "    <host>example.org</host>\n"
+	    "    <session-cache size=\"32768\"/>\n"
+	    "  </web>\n");
 }
 END_TEST
 
@@ -863,6 +1016,7 @@ model_suite(void)
 	tcase_add_test(tc, test_wildcard_clash_reversed);
 	tcase_add_test(tc, test_wildcard_clash_mail_web);
 	tcase_add_test(tc, test_wildcard_v6_clash);
+	tcase_add_test(tc, test_apache_wildcard_and_specific);
 	tcase_add_test(tc, test_no_clash);
 	tcase_add_test(tc, test_http_equals_https);
 	tcase_add_test(tc, test_plain_and_tls_one_socket);
@@ -877,6 +1031,9 @@ model_suite(void)
 	tcase_add_test(tc, test_bad_listen);
 	tcase_add_test(tc, test_bad_size_seconds_site);
 	tcase_add_test(tc, test_bad_size_seconds_service);
+	tcase_add_test(tc, test_cache_size_minimum);
+	tcase_add_test(tc, test_unbindable_listen);
+	tcase_add_test(tc, test_https_proxy_by_name);
 	tcase_add_test(tc, test_bad_tls_attributes);
 	tcase_add_test(tc, test_bad_site_parts);
 	tcase_add_test(tc, test_bad_domain);

@@ -426,7 +426,9 @@ START_TEST(test_address_good)
 	} good[] = {
 		{ "192.0.2.10", "192.0.2.10", AF_INET, false },
 		{ "127.0.0.1", "127.0.0.1", AF_INET, false },
-		{ "255.255.255.255", "255.255.255.255", AF_INET, false },
+		{ "223.255.255.254", "223.255.255.254", AF_INET, false },
+		{ "fec0::1", "fec0::1", AF_INET6, false },
+		{ "fe00::1", "fe00::1", AF_INET6, false },
 		{ "0.0.0.0", "0.0.0.0", AF_INET, true },
 		{ "::", "::", AF_INET6, true },
 		{ "0:0:0:0:0:0:0:0", "::", AF_INET6, true },
@@ -466,6 +468,52 @@ START_TEST(test_address_bad)
 		ck_assert_refused(value_address(A, bad[i], &a), bad[i]);
 	ck_assert_str_eq(value_address(A, "localhost", &a),
 	    "not an IPv4 or IPv6 address");
+}
+END_TEST
+
+/*
+ * Addresses no socket can be bound to, or that are another address in
+ * disguise (issue 11): refused with the reason, whatever the spelling.
+ */
+START_TEST(test_address_unbindable)
+{
+	static const struct {
+		const char	*in, *why;
+	} bad[] = {
+		{ "::ffff:192.0.2.10", "an IPv4-mapped address (::ffff:a.b.c.d) "
+		    "is the IPv4 address: write a.b.c.d" },
+		{ "0:0:0:0:0:ffff:c000:20a", "an IPv4-mapped address "
+		    "(::ffff:a.b.c.d) is the IPv4 address: write a.b.c.d" },
+		{ "::FFFF:127.0.0.1", "an IPv4-mapped address (::ffff:a.b.c.d) "
+		    "is the IPv4 address: write a.b.c.d" },
+		{ "::192.0.2.10", "an IPv4-compatible address (::a.b.c.d) is "
+		    "deprecated and not bindable: write a.b.c.d" },
+		{ "fe80::1", "a link-local address (fe80::/10) needs an "
+		    "interface scope, which a listen address cannot carry" },
+		{ "febf:ffff::1", "a link-local address (fe80::/10) needs an "
+		    "interface scope, which a listen address cannot carry" },
+		{ "ff02::1", "a multicast address cannot be listened on" },
+		{ "ff05::1:3", "a multicast address cannot be listened on" },
+		{ "224.0.0.1", "a multicast address cannot be listened on" },
+		{ "239.255.255.250", "a multicast address cannot be listened "
+		    "on" },
+		{ "255.255.255.255", "the broadcast address cannot be listened "
+		    "on" },
+		{ "0.0.0.1", "0.x.x.x is not an interface address (0.0.0.0 is "
+		    "every address)" },
+	};
+	struct address a;
+	size_t	 i;
+
+	for (i = 0; i < N(bad); i++) {
+		const char *why = value_address(A, bad[i].in, &a);
+
+		ck_assert_msg(why != NULL, "%s accepted", bad[i].in);
+		ck_assert_str_eq(why, bad[i].why);
+	}
+	/* The edges stay good: ::1 and :: are not IPv4-compatible. */
+	ck_assert_ok(value_address(A, "::1", &a), "::1");
+	ck_assert_ok(value_address(A, "::", &a), "::");
 }
 END_TEST
 
@@ -893,6 +941,7 @@ value_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_address_good);
 	tcase_add_test(tc, test_address_bad);
+	tcase_add_test(tc, test_address_unbindable);
 	tcase_add_test(tc, test_address_overlaps);
 	suite_add_tcase(s, tc);
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""echo-backend.py ADDR PORT PIDFILE -- tiny HTTP backend for proxy tests.
+"""echo-backend.py ADDR PORT PIDFILE [CERT KEY] -- tiny HTTP backend for
+proxy tests; HTTPS with CERT (chain) and KEY.
 
 Every GET/HEAD/POST is answered 200 with a text/plain body that echoes the
 request as the backend saw it:
@@ -68,11 +69,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) not in (4, 6):
         sys.stderr.write(__doc__)
         return 2
     addr, port, pidfile = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     server = http.server.ThreadingHTTPServer((addr, port), Handler)
+    if len(sys.argv) == 6:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[4], sys.argv[5])
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     with open(pidfile + ".tmp", "w") as f:
         f.write("%d\n" % os.getpid())
     os.rename(pidfile + ".tmp", pidfile)
