@@ -935,6 +935,35 @@ START_TEST(test_costs_old_custom_refused)
 }
 END_TEST
 
+START_TEST(test_report_per_side)
+{
+	struct report_opts ro = { .source = "t.xml", .json = true };
+	struct clients	 cl;
+	struct buf	 out;
+	const char	*imap, *smtp;
+
+	resolve_ok(SIDES("tls12-strict", "false", "dovecot=\"2.3.19\""));
+	ck_assert_int_eq(clients_load(&cl, tu_path("data/clients.tsv"), &D),
+	    0);
+	buf_init(&out);
+	ck_assert_int_eq(report_policy(M, &cl, &ro, &out, &D), 0);
+	buf_addc(&out, '\0');
+	/* Three distinct enforced policies: Postfix and nginx keep the
+	 * wish, Dovecot adds TLS 1.3, ejabberd has OpenSSL's groups. */
+	ck_assert_msg(strstr(out.data, "\"service_count\": 3,\n  "
+	    "\"side_count\": 4,") != NULL, "%s", out.data);
+	smtp = strstr(out.data, "\"server\": \"postfix\", \"side\": \"smtp\", "
+	    "\"ports\": [25, 587]}");
+	imap = strstr(out.data, "\"server\": \"dovecot\", \"side\": \"imap\", "
+	    "\"ports\": [143, 993]}],\n      \"profile\": \"tls12-strict\",\n"
+	    "      \"custom\": false,\n      \"protocols\": [\"TLSv1.2\", "
+	    "\"TLSv1.3\"]");
+	ck_assert_msg(smtp != NULL && imap != NULL, "%s", out.data);
+	buf_free(&out);
+	clients_free(&cl);
+}
+END_TEST
+
 static Suite *
 policy_suite(void)
 {
@@ -966,6 +995,7 @@ policy_suite(void)
 	tcase_add_test(tc, test_costs_tickets_rotating_nginx);
 	tcase_add_test(tc, test_costs_old_seclevel);
 	tcase_add_test(tc, test_costs_old_custom_refused);
+	tcase_add_test(tc, test_report_per_side);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("merge");
