@@ -240,6 +240,7 @@ $(tail -n 3 "$d/log/nginx/error.log" "$d/log/apache2/error.log" 2>/dev/null)"
 if need curl "https back ends" && need python3 "https back ends"; then
 	run_bg good_pid "$T/good.log" python3 "$HERE/lib/echo-backend.py" 127.0.0.1 19443 "$T/good.pid" "$PKI/ecdsa.fullchain.pem" "$PKI/ecdsa.key"
 	run_bg bad_pid "$T/bad.log" python3 "$HERE/lib/echo-backend.py" 127.0.0.1 19444 "$T/bad.pid" "$PKI/wronghost.fullchain.pem" "$PKI/wronghost.key"
+	# shellcheck disable=SC2016 # expanded when the trap runs
 	at_exit 'daemon_stop "$good_pid"; daemon_stop "$bad_pid"'
 	if wait_pidfile "$T/good.pid" 50 >/dev/null && wait_pidfile "$T/bad.pid" 50 >/dev/null; then
 		for srv in nginx apache; do

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""bind.py ETC -- bind every Postfix, Dovecot and ejabberd listener that
+"""bind.py ETC [SERVER...] -- bind every Postfix, Dovecot and ejabberd
+(or only each SERVER's) listener that
 the generated files below ETC name, as each of those servers binds it, and
 listen; exit 1 naming the socket (and errno) that cannot be.
 
@@ -90,9 +91,11 @@ def ejabberd(etc):
 
 def main():
     etc = sys.argv[1]
+    which = sys.argv[2:] or ["postfix", "dovecot", "ejabberd"]
+    readers = {"postfix": postfix, "dovecot": dovecot, "ejabberd": ejabberd}
     socks, bad = [], []
-    for server, addr, port, v6only in postfix(etc) + dovecot(etc) + \
-            ejabberd(etc):
+    for server, addr, port, v6only in [x for w in which
+                                       for x in readers[w](etc)]:
         fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
         s = socket.socket(fam, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
