@@ -1291,7 +1291,12 @@ load_bundle(struct checker *k)
 		goto out;
 	X509_STORE_free(store);
 	store = NULL;
-	diag_at(k->d, SEV_ERROR, 0, "trust", NULL, "%s", why);
+	/* At <trust> when the description names the bundle. */
+	if (k->m->trust_line > 0)
+		diag_at(k->d, SEV_ERROR, k->m->trust_line, "trust", NULL,
+		    "%s", why);
+	else
+		diag_at(k->d, SEV_ERROR, 0, NULL, NULL, "%s", why);
 	if (k->rep != NULL)
 		report_add(k->rep, SEV_ERROR, F_BUNDLE, NULL, 0, k->bundle, 0,
 		    why);

@@ -6,6 +6,7 @@
  * RELAX NG schema checks the shape; model.c checks the meaning.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
@@ -159,15 +160,99 @@ ignore_error(void *ctx, xmlErrorPtr err)
 	(void)err;
 }
 
+/*
+ * libxml2's validation messages, kept aside: they are shown only when
+ * schema_hint_check() has nothing more precise to say.
+ */
+#define RAW_MAX	100
+
+struct raw_errors {
+	struct {
+		long	 line;
+		xmlNodePtr node;
+		char	*msg;
+	}		 v[RAW_MAX];
+	size_t		 n;
+};
+
+static void
+keep_error(void *ctx, xmlErrorPtr err)
+{
+	struct raw_errors *r = ctx;
+	const char	*msg;
+	size_t		 n, i;
+
+	if (err == NULL || err->level == XML_ERR_WARNING || r->n == RAW_MAX)
+		return;
+	msg = err->message ? err->message : "does not match the schema";
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		n--;
+	if ((r->v[r->n].msg = strndup(msg, n)) == NULL)
+		abort();
+	/* One finding, one line: libxml2 sometimes adds a second. */
+	for (i = 0; i < n; i++)
+		if (r->v[r->n].msg[i] == '\n')
+			r->v[r->n].msg[i] = ';';
+	r->v[r->n].node = err->node != NULL &&
+	    ((xmlNodePtr)err->node)->type == XML_ELEMENT_NODE ? err->node :
+	    NULL;
+	r->v[r->n].line = r->v[r->n].node ? xmlGetLineNo(r->v[r->n].node) :
+	    err->line;
+	r->n++;
+}
+
+/*
+ * The fallback: libxml2's own words, each still with a line and an
+ * element.  A message without a node ("Extra element x in interleave")
+ * is libxml2's detail of the summary that follows it: it takes that
+ * one's element, or the previous one's, or the root's.
+ */
+static void
+raw_report(struct raw_errors *r, xmlDocPtr doc, struct diags *d)
+{
+	size_t		 i, j;
+	xmlNodePtr	 node;
+	const char	*elem;
+	char		*id;
+	long		 line;
+
+	for (i = 0; i < r->n; i++) {
+		node = r->v[i].node;
+		line = r->v[i].line;
+		for (j = i + 1; node == NULL && j < r->n; j++)
+			node = r->v[j].node;
+		for (j = i; node == NULL && j-- > 0; )
+			node = r->v[j].node;
+		if (node == NULL)
+			node = xmlDocGetRootElement(doc);
+		if (line <= 0 && node != NULL)
+			line = xmlGetLineNo(node);
+		node_ident(node, &elem, &id);
+		diag_at(d, SEV_ERROR, line, elem, id, "%s", r->v[i].msg);
+		xmlFree(id);
+	}
+	if (r->n == 0) {
+		node = xmlDocGetRootElement(doc);
+		node_ident(node, &elem, &id);
+		diag_at(d, SEV_ERROR, node ? xmlGetLineNo(node) : 0, elem, id,
+		    "does not match the description schema");
+		xmlFree(id);
+	}
+}
+
 static bool
 validate(xmlDocPtr doc, const char *schema, struct diags *d)
 {
 	xmlRelaxNGParserCtxtPtr pctxt = NULL;
 	xmlRelaxNGPtr	 rng = NULL;
 	xmlRelaxNGValidCtxtPtr vctxt = NULL;
+	struct raw_errors *raw;
 	bool		 ok = false;
-	size_t		 before = d->errors;
+	size_t		 i;
 
+	if ((raw = calloc(1, sizeof(*raw))) == NULL)
+		abort();
 	if ((pctxt = xmlRelaxNGNewParserCtxt(schema)) == NULL)
 		goto out;
 	/* The schema's own errors become the one message below. */
@@ -178,12 +263,15 @@ validate(xmlDocPtr doc, const char *schema, struct diags *d)
 	}
 	if ((vctxt = xmlRelaxNGNewValidCtxt(rng)) == NULL)
 		goto out;
-	xmlRelaxNGSetValidStructuredErrors(vctxt, xml_error, d);
+	xmlRelaxNGSetValidStructuredErrors(vctxt, keep_error, raw);
 	ok = xmlRelaxNGValidateDoc(vctxt, doc) == 0;
-	if (!ok && d->errors == before)
-		diag_at(d, SEV_ERROR, 0, NULL, NULL,
-		    "does not match the description schema");
+	/* Only on failure: the success path pays nothing for the words. */
+	if (!ok && schema_hint_check(doc, schema, d) == 0)
+		raw_report(raw, doc, d);
 out:
+	for (i = 0; i < raw->n; i++)
+		free(raw->v[i].msg);
+	free(raw);
 	xmlRelaxNGFreeValidCtxt(vctxt);
 	xmlRelaxNGFree(rng);
 	xmlRelaxNGFreeParserCtxt(pctxt);

@@ -995,8 +995,10 @@ model_build(struct _xmlDoc *doc, struct diags *d)
 			read_certificate(&c, n, &m->certs[kc++]);
 		else if (is_elem(n, "policy"))
 			read_policy(&c, n, &m->site);
-		else if (is_elem(n, "trust"))
+		else if (is_elem(n, "trust")) {
 			m->trust_bundle = get_path(&c, n, "bundle");
+			m->trust_line = xmlGetLineNo(n);
+		}
 		else if (is_elem(n, "layout"))
 			read_layout(&c, n);
 		else if (is_elem(n, "target"))

@@ -509,11 +509,38 @@ check_shared_sockets(struct resolver *r)
 	free(v);
 }
 
+/* Names the attribute and the profiles there are, or the nearest one. */
+static void
+unknown_profile(struct diags *d, const struct profiles *ps, long line,
+    const char *elem, const char *id, const char *name)
+{
+	const char	**names;
+	const char	*hint;
+	struct buf	 b;
+	size_t		 i;
+
+	if ((names = calloc(ps->n + 1, sizeof(*names))) == NULL)
+		abort();
+	buf_init(&b);
+	for (i = 0; i < ps->n; i++) {
+		names[i] = ps->v[i].name;
+		buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+	}
+	if ((hint = diag_nearest(name, names, ps->n)) != NULL)
+		diag_at(d, SEV_ERROR, line, elem, id, "attribute profile=\"%s\": "
+		    "unknown profile (did you mean %s?)", name, hint);
+	else
+		diag_at(d, SEV_ERROR, line, elem, id, "attribute profile=\"%s\": "
+		    "unknown profile; known: %s", name, b.data ? b.data : "none");
+	buf_free(&b);
+	free(names);
+}
+
 int
 policy_resolve(struct model *m, const struct profiles *ps, struct diags *d)
 {
 	struct resolver	 r;
-	size_t		 i, before = d->errors;
+	size_t		 i, before = d->errors, site_said = 0;
 
 	memset(&r, 0, sizeof(r));
 	r.m = m;
@@ -533,8 +560,18 @@ policy_resolve(struct model *m, const struct profiles *ps, struct diags *d)
 			line = m->site.line;
 		}
 		if ((prof = profile_find(ps, name)) == NULL) {
-			diag_at(d, SEV_ERROR, line, s->elem, s->id,
-			    "unknown profile \"%s\"", name);
+			/* The site's profile: one error, at <policy>. */
+			if (s->over.set & POL_PROFILE)
+				unknown_profile(d, ps, line, s->elem, s->id,
+				    name);
+			else if (site_said++ > 0)
+				;
+			else if (m->site.set & POL_PROFILE)
+				unknown_profile(d, ps, line, "policy", NULL,
+				    name);
+			else
+				diag_plain(d, SEV_ERROR, "the default profile "
+				    "%s is not installed", name);
 			continue;
 		}
 		merge(&s->pol, prof, &m->site, &s->over);

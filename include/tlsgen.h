@@ -103,6 +103,7 @@ enum severity { SEV_NOTE, SEV_WARNING, SEV_ERROR };
 
 struct diag {
 	enum severity	 sev;
+	long		 line;	/* 0: none (the run, the whole file) */
 	char		*text;	/* FILE:LINE: <elem id="x">: message */
 };
 
@@ -128,7 +129,14 @@ void	 vdiag_at(struct diags *, enum severity, long line, const char *elem,
 /* A finding about the run itself (a path, the command line). */
 void	 diag_plain(struct diags *, enum severity, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+/* Prints every finding, sorted by line (stable). */
 void	 diags_print(const struct diags *, FILE *);
+/*
+ * The name among names nearest to word (case aside, a few edits at
+ * most), for "did you mean"; NULL when none is near.
+ */
+const char *diag_nearest(const char *word, const char *const *names,
+	    size_t n);
 
 /* ----------------------------------------------------------------- value.c */
 
@@ -176,6 +184,19 @@ struct _xmlDoc;
 struct _xmlDoc *load_description(const char *path, const char *schema,
 	    struct diags *);
 void	 load_free(struct _xmlDoc *);
+
+/* ----------------------------------------------------------- schema_hint.c */
+
+/*
+ * After the schema refused doc: walks it against what the schema allows
+ * (read from the schema file) and reports each mistake precisely: unknown
+ * element or attribute with the nearest known name, missing attribute,
+ * value outside an enumeration, element in the wrong place or repeated.
+ * Returns the number of errors added; 0 when it found nothing more
+ * precise to say than libxml2 (or cannot read that schema).
+ */
+size_t	 schema_hint_check(struct _xmlDoc *doc, const char *schema,
+	    struct diags *);
 
 /* ---------------------------------------------------------------- model.c */
 
@@ -324,6 +345,7 @@ struct model {
 	const char	*domain;
 	struct policy_in site;
 	const char	*trust_bundle;
+	long		 trust_line;	/* <trust>; 0: the default bundle */
 	struct layout	 layout;
 	struct target	 target;
 	struct certificate *certs;
