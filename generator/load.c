@@ -208,6 +208,14 @@ keep_error(void *ctx, xmlErrorPtr err)
  * is libxml2's detail of the summary that follows it: it takes that
  * one's element, or the previous one's, or the root's.
  */
+/* libxml2's summary ("Element web failed to validate content"). */
+static bool
+summary(const char *msg)
+{
+	return strncmp(msg, "Element ", 8) == 0 &&
+	    strstr(msg, " failed to validate ") != NULL;
+}
+
 static void
 raw_report(struct raw_errors *r, xmlDocPtr doc, struct diags *d)
 {
@@ -218,6 +226,13 @@ raw_report(struct raw_errors *r, xmlDocPtr doc, struct diags *d)
 	long		 line;
 
 	for (i = 0; i < r->n; i++) {
+		/* One mistake, one message: a summary after its detail. */
+		for (j = 0; summary(r->v[i].msg) && j < i; j++)
+			if (!summary(r->v[j].msg) && r->v[j].line ==
+			    r->v[i].line && r->v[j].node == r->v[i].node)
+				break;
+		if (summary(r->v[i].msg) && j < i)
+			continue;
 		node = r->v[i].node;
 		line = r->v[i].line;
 		for (j = i + 1; node == NULL && j < r->n; j++)

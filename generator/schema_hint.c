@@ -254,13 +254,19 @@ add_kid(struct schema_hints *sh, struct sh_elem *owner, xmlNodePtr n,
 			sh->start[sh->nstart++] = e;
 		return;
 	}
-	for (i = 0; i < owner->nkids; i++)
+	for (i = 0; i < owner->nkids; i++) {
 		if (owner->kids[i].elem == e) {
 			/* Reached twice: it may appear twice. */
 			owner->kids[i].many = true;
 			owner->kids[i].required |= f.required;
 			return;
 		}
+		/* Two patterns for one name here: beyond this reading. */
+		if (e->name != NULL && owner->kids[i].elem->name != NULL &&
+		    strcmp(owner->kids[i].elem->name, e->name) == 0 &&
+		    strcmp(owner->kids[i].elem->ns, e->ns) == 0)
+			sh->unsupported = true;
+	}
 	owner->kids = grow(owner->kids, &owner->capkids, owner->nkids,
 	    sizeof(*owner->kids));
 	k = &owner->kids[owner->nkids++];
@@ -291,7 +297,8 @@ choice(struct schema_hints *sh, struct sh_elem *owner, xmlNodePtr n,
 	for (c = n->children; c != NULL; c = c->next) {
 		if (!is_rng(c, NULL))
 			continue;
-		if (is_rng(c, "empty") || is_rng(c, "text"))
+		/* Only a choice of elements alone says "one of them". */
+		if (!is_rng(c, "element"))
 			may_be_empty = true;
 		alt.alt++;
 		one(sh, owner, c, alt, depth);

@@ -339,6 +339,39 @@ START_TEST(test_fallback_keeps_line)
 }
 END_TEST
 
+/*
+ * A schema beyond the layer's reading (a name class here): it steps
+ * aside rather than guess, and libxml2's words are shown, with the line.
+ */
+static const char *const anyname_rng =
+    "<grammar xmlns=\"http://relaxng.org/ns/structure/1.0\" ns=\"urn:t\">\n"
+    "  <start><element name=\"a\"><attribute name=\"x\"/><zeroOrMore>"
+    "<element><anyName/><text/></element></zeroOrMore></element></start>\n"
+    "</grammar>\n";
+
+START_TEST(test_unsupported_schema_steps_aside)
+{
+	struct diags	 d;
+	const char	*doc = "<a xmlns=\"urn:t\">\n<q/>\n</a>\n";
+	char		*rng, *xml;
+
+	rng = tu_write_temp(anyname_rng, strlen(anyname_rng), ".rng");
+	xml = tu_write_temp(doc, strlen(doc), ".xml");
+	diags_init(&d, "t.xml");
+	ck_assert_ptr_null(load_description(xml, rng, &d));
+	ck_assert_msg(d.errors >= 1, "no diagnostic");
+	ck_assert_msg(strncmp(printed(&d), "t.xml:1: <a>: ", 14) == 0,
+	    "not at line 1, <a>:\n%s", printed(&d));
+	ck_assert_msg(strstr(printed(&d), "missing attribute") == NULL,
+	    "the layer guessed:\n%s", printed(&d));
+	unlink(rng);
+	unlink(xml);
+	free(rng);
+	free(xml);
+	diags_free(&d);
+}
+END_TEST
+
 /* "Did you mean": case aside, a few edits at most. */
 START_TEST(test_nearest)
 {
@@ -390,6 +423,7 @@ schema_hint_suite(void)
 	    (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, test_reference_quiet);
 	tcase_add_test(tc, test_fallback_keeps_line);
+	tcase_add_test(tc, test_unsupported_schema_steps_aside);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("diag");
