@@ -998,8 +998,7 @@ model_build(struct _xmlDoc *doc, struct diags *d)
 		else if (is_elem(n, "trust")) {
 			m->trust_bundle = get_path(&c, n, "bundle");
 			m->trust_line = xmlGetLineNo(n);
-		}
-		else if (is_elem(n, "layout"))
+		} else if (is_elem(n, "layout"))
 			read_layout(&c, n);
 		else if (is_elem(n, "target"))
 			read_target(&c, n);

@@ -799,9 +799,8 @@ check_kids(struct checker *k, xmlNodePtr n, const struct sh_elem *e)
 		if (count[i]++ == 0)
 			first[i] = xmlGetLineNo(c);
 		else if (!e->kids[i].many)
-			report(k, xmlGetLineNo(c), n, "second <%s> (at most one; "
-			    "the first is at line %ld)", e->kids[i].elem->name,
-			    first[i]);
+			report(k, xmlGetLineNo(c), n, "<%s> is already given on "
+			    "line %ld", e->kids[i].elem->name, first[i]);
 		for (j = 0; j < e->nkids && e->kids[i].group != 0; j++)
 			if (j != i && count[j] > 0 &&
 			    e->kids[j].group == e->kids[i].group &&

@@ -198,8 +198,7 @@ static const struct {
 	  "    <hsts max-age=\"600\"/>\n"			/* 5 */
 	  "    <hsts max-age=\"700\"/>\n"			/* 6 */
 	  "  </web>\n" TAIL,
-	  "t.xml:6: <web id=\"www\">: second <hsts> (at most one; the first "
-	  "is at line 5)\n" },
+	  "t.xml:6: <web id=\"www\">: <hsts> is already given on line 5\n" },
 
 	{ "alternatives that exclude each other",
 	  HEAD WEB
