@@ -441,6 +441,11 @@ struct checker {
 	xmlDocPtr	 doc;
 	struct arena	*a;
 	size_t		 found;
+	/* The description's text, read again for attribute lines. */
+	int		 src_state;	/* 0 not read, 1 read, -1 unreadable */
+	struct buf	 src;
+	size_t		*lines;		/* offset of each line's start */
+	size_t		 nlines;
 };
 
 static const char *
@@ -528,6 +533,129 @@ did_you_mean(struct checker *k, const char *hint, const char *pre,
 	    pre, hint, post);
 }
 
+/*
+ * The line an attribute is written on.  libxml2 gives an element the
+ * line where its start tag ends, and attributes no line at all; a start
+ * tag spread over several lines would send the user to the wrong one.
+ * So the text is read again (only on this failure path) and the
+ * attribute looked for in the start tag that ends on the element's line.
+ * Anything unexpected (the file changed, a tag longer than the window)
+ * falls back to the element's line.
+ */
+#define SRC_MAX		(64u * 1024 * 1024)
+#define TAG_WINDOW	(64u * 1024)
+#define ATTR_LINES_MAX	1000	/* later findings are not shown anyway */
+
+static bool
+src_load(struct checker *k)
+{
+	size_t	 i;
+
+	if (k->src_state != 0)
+		return k->src_state > 0;
+	k->src_state = -1;
+	buf_init(&k->src);
+	if (k->doc->URL == NULL || read_file((const char *)k->doc->URL,
+	    &k->src, SRC_MAX) != 0)
+		return false;
+	for (i = 0; i < k->src.len; i++)
+		if (k->src.data[i] == '\n')
+			k->nlines++;
+	if ((k->lines = calloc(k->nlines + 2, sizeof(*k->lines))) == NULL)
+		abort();
+	k->nlines = 1;
+	for (i = 0; i < k->src.len; i++)
+		if (k->src.data[i] == '\n')
+			k->lines[k->nlines++] = i + 1;
+	k->src_state = 1;
+	return true;
+}
+
+static long
+line_of(const struct checker *k, size_t off)
+{
+	size_t	 lo = 0, hi = k->nlines;
+
+	while (hi - lo > 1) {
+		size_t	 mid = lo + (hi - lo) / 2;
+
+		if (k->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (long)lo + 1;
+}
+
+static bool
+xml_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* In the start tag at p (after its name), the offset of attribute name. */
+static bool
+attr_in_tag(const struct checker *k, size_t p, const char *name,
+    size_t *at)
+{
+	const char	*s = k->src.data;
+	size_t		 len = k->src.len, n = strlen(name), start;
+	char		 q;
+
+	for (;;) {
+		while (p < len && xml_space(s[p]))
+			p++;
+		if (p >= len || s[p] == '>' || s[p] == '/' || s[p] == '<')
+			return false;
+		start = p;
+		while (p < len && s[p] != '=' && !xml_space(s[p]) &&
+		    s[p] != '>')
+			p++;
+		if (p - start == n && memcmp(s + start, name, n) == 0) {
+			*at = start;
+			return true;
+		}
+		while (p < len && xml_space(s[p]))
+			p++;
+		if (p >= len || s[p] != '=')
+			return false;
+		for (p++; p < len && xml_space(s[p]); p++)
+			;
+		if (p >= len || (s[p] != '"' && s[p] != '\''))
+			return false;
+		for (q = s[p++]; p < len && s[p] != q; p++)
+			;
+		p++;
+	}
+}
+
+static long
+attr_line(struct checker *k, xmlNodePtr n, const char *name)
+{
+	long		 line = xmlGetLineNo(n);
+	const char	*tag = qname(k, n, n->ns);
+	size_t		 end, lo, p, tl = strlen(tag), at;
+
+	if (line <= 0 || k->found >= ATTR_LINES_MAX || !src_load(k) ||
+	    (size_t)line > k->nlines)
+		return line;
+	end = (size_t)line < k->nlines ? k->lines[line] : k->src.len;
+	lo = end > TAG_WINDOW ? end - TAG_WINDOW : 0;
+	/* The last "<tag" before the end of that line whose tag has it. */
+	for (p = end; p > lo; p--) {
+		if (k->src.data[p - 1] != '<' || p + tl > k->src.len ||
+		    memcmp(k->src.data + p, tag, tl) != 0 ||
+		    p + tl >= k->src.len ||
+		    !(xml_space(k->src.data[p + tl]) ||
+		    k->src.data[p + tl] == '/' || k->src.data[p + tl] == '>'))
+			continue;
+		if (attr_in_tag(k, p + tl, name, &at) && at < end)
+			return line_of(k, at);
+		break;
+	}
+	return line;
+}
+
 static const struct sh_attr *
 find_attr(const struct sh_elem *e, const char *name, const char *ns)
 {
@@ -548,15 +676,17 @@ check_value(struct checker *k, xmlNodePtr n, xmlAttrPtr a,
 	const char	*v = token(k->a, raw ? (const char *)raw : "");
 	const char	*shown = quote(k, raw ? (const char *)raw : "");
 	size_t		 i;
+	long		 line;
 
 	for (i = 0; i < at->nvalues; i++)
 		if (strcmp(at->values[i], v) == 0)
 			goto out;
+	line = attr_line(k, n, qname(k, (xmlNodePtr)a, a->ns));
 	if (at->nvalues == 1)
-		report(k, 0, n, "attribute %s=\"%s\": must be %s", at->name,
-		    shown, at->values[0]);
+		report(k, line, n, "attribute %s=\"%s\": must be %s",
+		    at->name, shown, at->values[0]);
 	else
-		report(k, 0, n, "attribute %s=\"%s\": not one of %s%s",
+		report(k, line, n, "attribute %s=\"%s\": not one of %s%s",
 		    at->name, shown, list(k, at->values, at->nvalues, "", ""),
 		    did_you_mean(k, diag_nearest(v, at->values, at->nvalues),
 		    "", ""));
@@ -609,20 +739,21 @@ check_attrs(struct checker *k, xmlNodePtr n, const struct sh_elem *e)
 		if (find_attr(e, (const char *)a->name, a->ns != NULL ?
 		    (const char *)a->ns->href : "") != NULL)
 			continue;
+		const char *name = qname(k, (xmlNodePtr)a, a->ns);
+		long line = attr_line(k, n, name);
+
 		hint = a->ns == NULL ? diag_nearest((const char *)a->name,
 		    unused, nunused) : NULL;
 		if (hint != NULL) {
 			meant[find_attr(e, hint, "") - e->attrs] = true;
-			report(k, 0, n, "unknown attribute %s%s",
-			    qname(k, (xmlNodePtr)a, a->ns),
+			report(k, line, n, "unknown attribute %s%s", name,
 			    did_you_mean(k, hint, "", ""));
 		} else if (nall > 0)
-			report(k, 0, n, "unknown attribute %s; allowed: %s",
-			    qname(k, (xmlNodePtr)a, a->ns),
-			    list(k, all, nall, "", ""));
+			report(k, line, n, "unknown attribute %s; allowed: %s",
+			    name, list(k, all, nall, "", ""));
 		else
-			report(k, 0, n, "unknown attribute %s; <%s> takes none",
-			    qname(k, (xmlNodePtr)a, a->ns), e->name);
+			report(k, line, n, "unknown attribute %s; <%s> takes "
+			    "none", name, e->name);
 	}
 	for (i = 0; i < e->nattrs; i++)
 		if (e->attrs[i].required && !seen[i] && !meant[i])
@@ -890,6 +1021,8 @@ schema_hint_check(struct _xmlDoc *doc, const char *schema, struct diags *d)
 		k.a = sh.a;
 		check_root(&k, root);
 	}
+	buf_free(&k.src);
+	free(k.lines);
 	hints_free(&sh);
 	return k.found;
 }

@@ -71,6 +71,22 @@ static const struct {
 	  "t.xml:3: <web id=\"www\">: unknown attribute certifcate (did you "
 	  "mean certificate?)\n" },
 
+	/* libxml2 gives the element the line its start tag ends on. */
+	{ "attributes on the lines they are written on",
+	  HEAD
+	  "  <web id=\"www\"\n"					/* 3 */
+	  "       server=\"Nginx\" certifcate=\"web\"\n"		/* 4 */
+	  "       listen=\"127.0.0.1\" http-port=\"80\"\n"		/* 5 */
+	  "       https-port=\"443\" sever=\"x\">\n"			/* 6 */
+	  "    <host>example.org</host>\n"
+	  "  </web>\n" TAIL,
+	  "t.xml:4: <web id=\"www\">: attribute server=\"Nginx\": not one of "
+	  "nginx, apache (did you mean nginx?)\n"
+	  "t.xml:4: <web id=\"www\">: unknown attribute certifcate (did you "
+	  "mean certificate?)\n"
+	  "t.xml:6: <web id=\"www\">: unknown attribute sever; allowed: id, "
+	  "certificate, profile, server, listen, http-port, https-port\n" },
+
 	{ "misspelled optional attribute",
 	  HEAD
 	  "  <policy>\n"
