@@ -164,7 +164,7 @@ ignore_error(void *ctx, xmlErrorPtr err)
  * libxml2's validation messages, kept aside: they are shown only when
  * schema_hint_check() has nothing more precise to say.
  */
-#define RAW_MAX	100
+#define RAW_MAX	1000	/* as many as diag.c keeps */
 
 struct raw_errors {
 	struct {
@@ -202,12 +202,6 @@ keep_error(void *ctx, xmlErrorPtr err)
 	r->n++;
 }
 
-/*
- * The fallback: libxml2's own words, each still with a line and an
- * element.  A message without a node ("Extra element x in interleave")
- * is libxml2's detail of the summary that follows it: it takes that
- * one's element, or the previous one's, or the root's.
- */
 /* libxml2's summary ("Element web failed to validate content"). */
 static bool
 summary(const char *msg)
@@ -215,6 +209,13 @@ summary(const char *msg)
 	return strncmp(msg, "Element ", 8) == 0 &&
 	    strstr(msg, " failed to validate ") != NULL;
 }
+
+/*
+ * The fallback: libxml2's own words, each still with a line and an
+ * element.  A message without a node ("Extra element x in interleave")
+ * is libxml2's detail of the summary that follows it: it takes that
+ * one's element, or the previous one's, or the root's.
+ */
 
 static void
 raw_report(struct raw_errors *r, xmlDocPtr doc, struct diags *d)
