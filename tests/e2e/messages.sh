@@ -11,9 +11,11 @@
 #   - an element in the wrong place;
 #   - what carried no line before (libxml2's "Extra element ... in
 #     interleave", an unreadable trust bundle);
-#   - several mistakes: all in one run, sorted by line.
+#   - several mistakes: all in one run, sorted by line;
+#   - every attribute and element name of the reference misspelt in turn
+#     (python3, else SKIPPED): one exact message each.
 #
-# About a second; no servers.  Writes below its temp dir only.
+# A few seconds; no servers.  Writes below its temp dir only.
 
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -104,6 +106,90 @@ told several '16s/mode="auto"/mode="Auto"/
 several.xml:47: <web id="www">: missing attribute certificate
 several.xml:54: <web id="downloads">: unknown element <hots> (did you mean <host>?)
 several.xml:73: <smtp>: attribute server="Postfix": must be postfix'
+
+# --- every name of the reference, misspelt in turn -----------------------------
+#
+# Each attribute and element name of the reference, in each place it
+# appears (each once: the four <web> say the same), one at a time, gets an
+# "x" appended (a name one edit away from the right one): exactly one
+# message, at that line, naming the element (and its id unless the id is
+# what was misspelt) and the name meant.  A misspelt required attribute
+# is not also reported missing; a misspelt element's content is not also
+# reported.
+if need python3 "misspelt names of the reference"; then
+	python3 - "$EXAMPLE" >sweep.tsv <<'PY'
+import sys, xml.parsers.expat
+
+src = open(sys.argv[1]).read()
+lines = src.split("\n")
+p = xml.parsers.expat.ParserCreate()
+stack, elems = [], []
+
+def start(name, attrs):
+    stack.append([name, p.CurrentLineNumber, attrs, len(stack)])
+
+def end(name):
+    e = stack.pop()
+    e.append(p.CurrentLineNumber)
+    e.append(stack[-1] if stack else None)
+    elems.append(e)
+
+p.StartElementHandler, p.EndElementHandler = start, end
+p.Parse(src, True)
+
+def ctx(name, attrs):
+    if "id" in attrs:
+        return '<%s id="%s">' % (name, attrs["id"])
+    return "<%s>" % name
+
+def emit(tag, text, want):
+    name = "sweep-%s.xml" % tag
+    open(name, "w").write(text)
+    print("%s\t%s:%s" % (name, name, want))
+
+k, seen = 0, set()
+for name, line, attrs, depth, endline, parent in elems:
+    where = (parent[0] if parent else None, name)
+    for a in attrs:
+        # Each name once per place (the four <web> say the same).
+        if a == "xmlns" or (where, a) in seen:
+            continue
+        seen.add((where, a))
+        k += 1
+        l = lines[:]
+        l[line - 1] = l[line - 1].replace(" %s=" % a, " %sx=" % a, 1)
+        rest = {x: v for x, v in attrs.items() if x != a}
+        emit(k, "\n".join(l), '%d: %s: unknown attribute %sx (did you '
+             'mean %s?)' % (line, ctx(name, rest), a, a))
+    if parent is None or where in seen:
+        continue
+    seen.add(where)
+    k += 1
+    l = lines[:]
+    l[line - 1] = l[line - 1].replace("<%s" % name, "<%sx" % name, 1)
+    l[endline - 1] = l[endline - 1].replace("</%s>" % name,
+                                            "</%sx>" % name, 1)
+    emit(k, "\n".join(l), '%d: %s: unknown element <%sx> (did you mean '
+         '<%s>?)' % (line, ctx(parent[0], parent[2]), name, name))
+PY
+	n=0 bad=0 detail=
+	while IFS=$'\t' read -r file want; do
+		n=$((n + 1))
+		err=$("$TLSGEN" validate "$file" 2>&1 >/dev/null)
+		rc=$?
+		if [ "$rc" != 2 ] || [ "$err" != "$want" ]; then
+			bad=$((bad + 1))
+			detail="$detail
+want (exit 2): $want
+got (exit $rc): $err"
+		fi
+	done <sweep.tsv
+	if [ "$n" -gt 0 ] && [ "$bad" = 0 ]; then
+		ok "every name of the reference misspelt in turn, in each place: $n descriptions, one exact message each"
+	else
+		fail "every name of the reference misspelt in turn, in each place: $bad of $n" "$detail"
+	fi
+fi
 
 # An unreadable trust bundle was reported without a line: now at <trust>.
 sed 's#bundle="/etc/ssl/certs/ca-certificates.crt"#bundle="/nonexistent/ca.pem"#' \
