@@ -540,7 +540,8 @@ int
 policy_resolve(struct model *m, const struct profiles *ps, struct diags *d)
 {
 	struct resolver	 r;
-	size_t		 i, before = d->errors, site_said = 0;
+	size_t		 i, k, before = d->errors, site_said = 0, nsaid = 0;
+	const char	*said[CHECK_CACHE];	/* reported at the site's <tls> */
 
 	memset(&r, 0, sizeof(r));
 	r.m = m;
@@ -577,8 +578,21 @@ policy_resolve(struct model *m, const struct profiles *ps, struct diags *d)
 		merge(&s->pol, prof, &m->site, &s->over);
 		c = check_strings(&r, &s->pol);
 		if (c->why != NULL) {
-			diag_at(d, SEV_ERROR, s->pol.custom ? s->pol.tls_line :
-			    s->line, s->elem, s->id, "%s", c->why);
+			/* Strings all from the site's <tls>: said once, there. */
+			if (s->pol.custom && !(s->over.set & (POL_CIPHERS |
+			    POL_SUITES | POL_GROUPS | POL_PROTOCOLS))) {
+				for (k = 0; k < nsaid; k++)
+					if (strcmp(said[k], c->why) == 0)
+						break;
+				if (k == nsaid)
+					diag_at(d, SEV_ERROR, s->pol.tls_line,
+					    "tls", NULL, "%s", c->why);
+				if (k == nsaid && nsaid < CHECK_CACHE)
+					said[nsaid++] = c->why;
+			} else
+				diag_at(d, SEV_ERROR, s->pol.custom ?
+				    s->pol.tls_line : s->line, s->elem, s->id,
+				    "%s", c->why);
 			s->pol.profile = NULL;
 			continue;
 		}

@@ -370,6 +370,24 @@ END_TEST
 
 /* ---- custom cipher strings ---------------------------------------------- */
 
+/* A bad string in the site's <tls>: one error there, not one per service. */
+START_TEST(test_site_ciphers_said_once)
+{
+	resolve_fails(
+	    "  <policy><tls ciphers=\"NOSUCHCIPHER\"/></policy>\n"	/* 4 */
+	    WEB("www", "nginx", "192.0.2.10")			/* 5 */
+	    "    <host>example.org</host>\n"			/* 6 */
+	    "  </web>\n"						/* 7 */
+	    WEB("m", "nginx", "192.0.2.11")			/* 8 */
+	    "    <host>m.example.org</host>\n"			/* 9 */
+	    "  </web>\n", 1);					/* 10 */
+	ck_assert_error(&D, "t.xml:4: <tls>: cipher string \"NOSUCHCIPHER\" "
+	    "expands to nothing");
+	ck_assert_ptr_null(M->svcs[0].pol.profile);
+	ck_assert_ptr_null(M->svcs[1].pol.profile);
+}
+END_TEST
+
 START_TEST(test_ciphers_expand_to_nothing)
 {
 	resolve_fails(
@@ -1027,6 +1045,7 @@ policy_suite(void)
 	tc = tcase_create("ciphers");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_ciphers_expand_to_nothing);
+	tcase_add_test(tc, test_site_ciphers_said_once);
 	tcase_add_test(tc, test_ciphers_not_forward_secret);
 	tcase_add_test(tc, test_ciphers_not_aead);
 	tcase_add_loop_test(tc, test_ciphers_forbidden_by_list, 0,

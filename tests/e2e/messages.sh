@@ -6,8 +6,8 @@
 #
 #   - a missing or misspelled attribute, a misspelled element (<hots>);
 #   - server="Nginx", mode="Auto": the allowed values, the one meant;
-#   - an unknown profile in <policy>: one message, at <policy>, not one
-#     per service inheriting it;
+#   - an unknown profile or a bad cipher string in <policy>: one message,
+#     at its line, not one per service inheriting it;
 #   - an element in the wrong place;
 #   - what carried no line before (libxml2's "Extra element ... in
 #     interleave", an unreadable trust bundle);
@@ -87,6 +87,10 @@ told mode-case '16s/mode="auto"/mode="Auto"/' \
 # Six services inherit it: one message all the same.
 told site-profile '13s/profile="intermediate"/profile="intermediat"/' \
 'site-profile.xml:13: <policy>: attribute profile="intermediat": unknown profile (did you mean intermediate?)'
+
+# The same for a bad cipher string in the site's policy: one, at <tls>.
+told site-ciphers '16a\    <tls ciphers="NOPE"/>' \
+'site-ciphers.xml:17: <tls>: cipher string "NOPE" expands to nothing'
 
 told wrong-place '55a\    <pair cert="/etc/ssl/a.pem" key="/etc/ssl/a.key"/>' \
 'wrong-place.xml:56: <web id="downloads">: element <pair> not allowed in <web>; it goes in <certificate>'
