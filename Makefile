@@ -31,8 +31,8 @@ endif
 
 # One object per pipeline stage (see docs/ARCHITECTURE.md).
 LIB_OBJS = util.o jail.o diag.o value.o load.o schema_hint.o model.o \
-	   profile.o policy.o cert.o render.o emit.o output.o target.o diff.o \
-	   clients.o report.o
+	   profile.o policy.o cert.o render.o caps.o emit.o output.o target.o \
+	   diff.o clients.o report.o
 OBJS	 = $(addprefix $(BUILD)/,$(LIB_OBJS))
 MAIN_OBJ = $(BUILD)/main.o
 

@@ -137,7 +137,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (policy_resolve(m, &ps, &d) != 0)
 		goto out;
 	cert_decide(m, &co, &d);
-	target_resolve(m, &d);
+	if (target_resolve(m, &d) != 0)
+		goto out;
 	if (emit_all(m, &eo, &out, &d) != 0)
 		goto out;
 	check_outset(&out);

@@ -1,7 +1,9 @@
 /*
  * Stage 5: the model becomes render contexts, one per output file, and the
  * templates turn them into bytes.  Which files each server gets is a table
- * (targets[]); how each server spells a setting lives in its templates.
+ * (targets[]); how each server spells a setting lives in its templates,
+ * one folder per syntax generation, which caps.c picks by the target
+ * version, and what that version can do is asked of caps.c too.
  * The contexts carry the policy in neutral pieces (a list of protocol
  * names, the lowest and the disabled ones, ...) so a template composes its
  * own syntax without code here knowing it.
@@ -20,48 +22,28 @@ static const struct target_file {
 	enum server	 server;
 	enum escape	 esc;
 	enum scope	 scope;
-	const char	*tmpl;		/* below templates/ */
+	const char	*tmpl;		/* below templates/<generation>/ */
 	const char	*path;		/* below the output root; %s: id */
 	mode_t		 mode;
 } targets[] = {
-	{ SRV_NGINX, ESC_NGINX, PER_SERVER, "nginx/nginx.conf",
+	{ SRV_NGINX, ESC_NGINX, PER_SERVER, "nginx.conf",
 	    "etc/nginx/nginx.conf", 0644 },
-	{ SRV_NGINX, ESC_NGINX, PER_SERVICE, "nginx/site.conf",
+	{ SRV_NGINX, ESC_NGINX, PER_SERVICE, "site.conf",
 	    "etc/nginx/tlsgen/%s.conf", 0644 },
-	{ SRV_APACHE, ESC_APACHE, PER_SERVER, "apache/apache2.conf",
+	{ SRV_APACHE, ESC_APACHE, PER_SERVER, "apache2.conf",
 	    "etc/apache2/apache2.conf", 0644 },
-	{ SRV_APACHE, ESC_APACHE, PER_SERVICE, "apache/site.conf",
+	{ SRV_APACHE, ESC_APACHE, PER_SERVICE, "site.conf",
 	    "etc/apache2/tlsgen/%s.conf", 0644 },
-	{ SRV_POSTFIX, ESC_POSTFIX, PER_SERVICE, "postfix/main.cf",
+	{ SRV_POSTFIX, ESC_POSTFIX, PER_SERVICE, "main.cf",
 	    "etc/postfix/main.cf", 0644 },
-	{ SRV_POSTFIX, ESC_POSTFIX, PER_SERVICE, "postfix/master.cf",
+	{ SRV_POSTFIX, ESC_POSTFIX, PER_SERVICE, "master.cf",
 	    "etc/postfix/master.cf", 0644 },
-	{ SRV_POSTFIX, ESC_POSTFIX, PER_SERVICE, "postfix/tls_config",
+	{ SRV_POSTFIX, ESC_POSTFIX, PER_SERVICE, "tls_config",
 	    "etc/postfix/tls_config", 0644 },
-	{ SRV_DOVECOT, ESC_DOVECOT, PER_SERVICE, "dovecot/dovecot.conf",
+	{ SRV_DOVECOT, ESC_DOVECOT, PER_SERVICE, "dovecot.conf",
 	    "etc/dovecot/dovecot.conf", 0644 },
-	{ SRV_EJABBERD, ESC_YAML, PER_SERVICE, "ejabberd/ejabberd.yml",
+	{ SRV_EJABBERD, ESC_YAML, PER_SERVICE, "ejabberd.yml",
 	    "etc/ejabberd/ejabberd.yml", 0644 },
-};
-
-/*
- * What a server cannot do, said rather than hidden: each is a warning
- * naming the service and the setting whenever that server is generated
- * for (the templates say the same in a comment).  What a server enforces
- * of the TLS policy itself (maximum protocol, suites, groups, tickets) is
- * policy.c's server_caps[], which policy_costs() reports.
- */
-static const struct gap {
-	enum server	 server;
-	const char	*setting;
-	const char	*why;
-} gaps[] = {
-	{ SRV_EJABBERD, "session cache", "ejabberd 23.01 has none: no "
-	    "session resumption" },
-	{ SRV_DOVECOT, "session cache", "Dovecot 2.3 has no session cache "
-	    "settings, and each login runs in its own process: no session "
-	    "resumption (high-performance login mode would resume, at the "
-	    "cost of one process holding every client's TLS and session)" },
 };
 
 /* Protocols, lowest first, with the names servers' flags use. */
@@ -229,10 +211,18 @@ ctx_policy(struct emitter *e, struct rnode *n, const struct service *s,
 	rn_str(n, "dh_group", p->profile->dh);
 }
 
+/*
+ * What every template of one server may use: the layout, and the target
+ * version with its capabilities (cap_<key>, caps.c) so a template spells
+ * a setting the way that version reads it.
+ */
 static void
-ctx_common(struct emitter *e, struct rnode *n)
+ctx_common(struct emitter *e, struct rnode *n, enum server srv)
 {
 	const struct model *m = e->m;
+	long		 v = m->target.server[srv];
+	char		 ver[32];
+	size_t		 c;
 
 	rn_str(n, "version", TLSGEN_VERSION);
 	rn_str(n, "source", e->o->source_name);
@@ -245,10 +235,14 @@ ctx_common(struct emitter *e, struct rnode *n)
 	    "/etc/ssl/certs/ca-certificates.crt");
 	rn_str(n, "domain", m->domain ? m->domain : "");
 	rn_str(n, "server_name", m->domain ? m->domain : "localhost");
-	/* nginx 1.25.1 made HTTP/2 a server directive; before, a listen flag. */
-	rn_bool(n, "http2_on", m->target.server[SRV_NGINX] >= SRV_VERSION(1, 25, 1));
-	rn_bool(n, "http2_listen", m->target.server[SRV_NGINX] <
-	    SRV_VERSION(1, 25, 1));
+	rn_str(n, "product", caps_product(srv));
+	rn_str(n, "product_version", arena_strdup(e->a,
+	    caps_version_text(srv, v, ver, sizeof(ver))));
+	for (c = 0; c < CAP__N; c++)
+		if (caps_server((enum cap)c) == srv)
+			rn_bool(n, arena_printf(e->a, "cap_%s",
+			    caps_key((enum cap)c)), caps_has(srv, v,
+			    (enum cap)c));
 }
 
 /* The pairs a service presents: every one its profile can serve. */
@@ -315,6 +309,44 @@ mail_domain(const struct model *m, const struct service *s)
 	return parent;
 }
 
+/*
+ * Postfix's two group lists: tls_eecdh_auto_curves takes the elliptic
+ * curves (and from 3.10 the hybrid KEM groups; before, they are left
+ * out with a warning), tls_ffdhe_auto_groups (3.8 and later) the FFDHE
+ * groups, empty when the policy has none, which keeps FFDHE out of
+ * TLS 1.3 as the policy says.  Before 3.8 every group goes in the one list.
+ */
+static void
+ctx_postfix_groups(struct emitter *e, struct rnode *n,
+    const struct service *s)
+{
+	long		 v = e->m->target.server[SRV_POSTFIX];
+	bool		 ffdhe = caps_has(SRV_POSTFIX, v, CAP_FFDHE_GROUPS);
+	bool		 kem = caps_has(SRV_POSTFIX, v, CAP_KEM_GROUPS);
+	const char	*g, *name;
+	size_t		 k;
+
+	rn_list(n, "curve_list");
+	rn_list(n, "ffdhe_list");
+	for (g = s->pol.groups; *g != '\0'; g += k + (g[k] == ':')) {
+		k = strcspn(g, ":");
+		name = arena_strndup(e->a, g, k);
+		switch (caps_group_kind(name)) {
+		case GROUP_KEM:
+			if (kem)
+				rn_str(rn_push(n, "curve_list"), "name", name);
+			break;
+		case GROUP_FFDHE:
+			rn_str(rn_push(n, ffdhe ? "ffdhe_list" : "curve_list"),
+			    "name", name);
+			break;
+		case GROUP_EC:
+			rn_str(rn_push(n, "curve_list"), "name", name);
+			break;
+		}
+	}
+}
+
 static void
 ctx_mail(struct emitter *e, struct rnode *n, const struct service *s)
 {
@@ -332,6 +364,7 @@ ctx_mail(struct emitter *e, struct rnode *n, const struct service *s)
 	rn_str(n, "submissions_listen", postfix_listen(e->a,
 	    &s->smtp.listen, s->smtp.submissions));
 	rn_bool(n, "dane", s->smtp.dane);
+	ctx_postfix_groups(e, n, s);
 	/* Dovecot spells "every address" as "*" (and "::" for IPv6). */
 	rn_str(n, "imap_addr", !s->imap.present ? "" :
 	    s->imap.listen.wildcard && s->imap.listen.family == AF_INET ? "*" :
@@ -737,27 +770,74 @@ service_on(const struct service *s, enum server srv)
 	return s->server == srv;
 }
 
+/* Whether a service asks for what a capability gives. */
+static bool
+asks(const struct service *s, enum cap_ask ask)
+{
+	const char	*g;
+	char		 name[64];
+	size_t		 k;
+
+	switch (ask) {
+	case ASK_NEVER:
+		return false;
+	case ASK_ALWAYS:
+		return true;
+	case ASK_SUITES:
+		return (s->pol.protocols & PROTO_TLS13) != 0;
+	case ASK_TICKETS:
+		return s->pol.tickets;
+	case ASK_PAIRS:
+		return s->cert != NULL && s->cert->npairs > 1;
+	case ASK_KEM_GROUP:
+		for (g = s->pol.groups; *g != '\0'; g += k + (g[k] == ':')) {
+			k = strcspn(g, ":");
+			snprintf(name, sizeof(name), "%.*s", (int)k, g);
+			if (caps_group_kind(name) == GROUP_KEM)
+				return true;
+		}
+		return false;
+	}
+	return false;
+}
+
+/*
+ * What the target version of a server cannot do, said rather than hidden:
+ * a warning naming the service, the setting and the version, whenever the
+ * description asks for it (the templates say the same in a comment).
+ */
 static void
 report_gaps(const struct model *m, struct diags *d)
 {
-	size_t	 i, g;
+	size_t	 i, c;
+	char	 ver[32];
 
 	for (i = 0; i < m->nsvcs; i++) {
 		const struct service *s = &m->svcs[i];
 
-		for (g = 0; g < sizeof(gaps) / sizeof(gaps[0]); g++)
-			if (service_on(s, gaps[g].server))
-				diag_at(d, SEV_WARNING, s->line, s->elem,
-				    s->id, "%s: %s: %s",
-				    server_names[gaps[g].server],
-				    gaps[g].setting, gaps[g].why);
-		if (service_on(s, SRV_EJABBERD) && s->cert != NULL &&
-		    s->cert->npairs > 1)
-			diag_at(d, SEV_WARNING, s->line, s->elem, s->id,
-			    "ejabberd: certificate \"%s\": ejabberd 23.01 "
-			    "serves one pair per domain; only %s is used",
-			    s->cert->id, cert_pick_one(s->cert,
-			    s->pol.profile)->cert);
+		for (c = 0; c < CAP__N; c++) {
+			enum server srv = caps_server((enum cap)c);
+			long	 v = m->target.server[srv];
+			const char *setting = caps_setting((enum cap)c);
+
+			if (!service_on(s, srv) || caps_has(srv, v,
+			    (enum cap)c) || !asks(s, caps_ask((enum cap)c)))
+				continue;
+			caps_version_text(srv, v, ver, sizeof(ver));
+			if (c == CAP_PAIRS_EJ)
+				diag_at(d, SEV_WARNING, s->line, s->elem, s->id,
+				    "%s: %s \"%s\": %s %s %s; only %s is used",
+				    server_names[srv], setting, s->cert->id,
+				    caps_product(srv), ver,
+				    caps_lacking((enum cap)c),
+				    cert_pick_one(s->cert,
+				    s->pol.profile)->cert);
+			else
+				diag_at(d, SEV_WARNING, s->line, s->elem, s->id,
+				    "%s: %s: %s %s %s", server_names[srv],
+				    setting, caps_product(srv), ver,
+				    caps_lacking((enum cap)c));
+		}
 	}
 	policy_costs(m, d);
 }
@@ -777,11 +857,20 @@ emit_all(const struct model *m, const struct emit_opts *o,
 	e.out = out;
 	e.d = d;
 	for (ti = 0; ti < sizeof(targets) / sizeof(targets[0]); ti++) {
+		enum server srv = targets[ti].server;
+		const char *dir = caps_tmpl_dir(srv, m->target.server[srv]);
 		char	*path;
 
-		if (!model_uses(m, targets[ti].server))
+		if (!model_uses(m, srv))
 			continue;
-		if (asprintf(&path, "%s/templates/%s", o->datadir,
+		/* target_resolve() refused any version outside the ranges. */
+		if (dir == NULL) {
+			diag_plain(d, SEV_ERROR, "no templates for %s %s",
+			    caps_product(srv), caps_version_text(srv,
+			    m->target.server[srv], err, sizeof(err)));
+			goto out;
+		}
+		if (asprintf(&path, "%s/templates/%s/%s", o->datadir, dir,
 		    targets[ti].tmpl) < 0)
 			abort();
 		e.tmpls[ti] = tmpl_load(path, err, sizeof(err));
@@ -802,7 +891,7 @@ emit_all(const struct model *m, const struct emit_opts *o,
 
 			e.a = arena_new();
 			ctx = rn_new(e.a);
-			ctx_common(&e, ctx);
+			ctx_common(&e, ctx, t->server);
 			if (t->server == SRV_NGINX || t->server == SRV_APACHE)
 				ctx_web_sockets(&e, ctx, t->server);
 			if (t->server == SRV_NGINX)
@@ -821,7 +910,7 @@ emit_all(const struct model *m, const struct emit_opts *o,
 				continue;
 			e.a = arena_new();
 			ctx = rn_new(e.a);
-			ctx_common(&e, ctx);
+			ctx_common(&e, ctx, t->server);
 			ctx_service(&e, ctx, &m->svcs[i], t->server);
 			path = arena_printf(e.a, t->path, m->svcs[i].id);
 			rc = render_one(&e, ti, ctx, path);

@@ -190,7 +190,8 @@ stage_emit(struct run *r)
 		.source_name = r->source,
 	};
 
-	target_resolve(r->m, &r->d);
+	if (target_resolve(r->m, &r->d) != 0)
+		return EXIT_INVALID;
 	return emit_all(r->m, &eo, &r->out, &r->d) == 0 ? EXIT_OK :
 	    EXIT_INVALID;
 }

@@ -381,6 +381,11 @@ read_target(struct mctx *c, xmlNodePtr n)
 			continue;
 		if ((why = value_server_version(v, &ver)) != NULL)
 			bad_value(c, n, names[i], v, why);
+		else if (!caps_proven((enum server)i, ver))
+			bad_value(c, n, names[i], v, arena_printf(c->m->a,
+			    "not a version tlsgen writes for; it writes for "
+			    "%s %s", caps_product((enum server)i),
+			    caps_ranges((enum server)i)));
 		else {
 			c->m->target.server[i] = ver;
 			c->m->target.server_declared[i] = true;

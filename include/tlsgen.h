@@ -445,8 +445,61 @@ bool	 group_available(const char *group, long target_openssl);
  * the build host has installed (asked of each server), else Debian
  * bookworm's.  Says in a note which it assumed.
  */
-void	 target_resolve(struct model *, struct diags *);
+int	 target_resolve(struct model *, struct diags *);
 const char *openssl_version_text(long, char *, size_t);
+
+/* ----------------------------------------------------------------- caps.c */
+
+/*
+ * What each server version can do and how it spells it (caps.c's tables):
+ * the version ranges tlsgen writes for, the template folder of each syntax
+ * generation, and capabilities by version range.  Code asks; no version
+ * comparison lives anywhere else.
+ */
+enum cap {
+	CAP_REJECT_HANDSHAKE,	/* nginx ssl_reject_handshake */
+	CAP_CONF_COMMAND,	/* nginx ssl_conf_command (TLS 1.3 suites) */
+	CAP_HTTP2_DIRECTIVE,	/* nginx "http2 on;", not a listen flag */
+	CAP_TICKET_ROTATION,	/* nginx rotates automatic ticket keys */
+	CAP_CHAIN_FILES,	/* Postfix smtpd_tls_chain_files */
+	CAP_TLS_CONFIG_FILE,	/* Postfix tls_config_file (TLS 1.3 suites) */
+	CAP_FFDHE_GROUPS,	/* Postfix tls_ffdhe_auto_groups */
+	CAP_KEM_GROUPS,		/* Postfix: KEM groups in the curve list */
+	CAP_SESSION_CACHE_DV,	/* Dovecot: a session cache */
+	CAP_SUITES_EJ,		/* ejabberd: TLS 1.3 suites */
+	CAP_GROUPS_EJ,		/* ejabberd: groups */
+	CAP_SESSION_CACHE_EJ,	/* ejabberd: a session cache */
+	CAP_PAIRS_EJ,		/* ejabberd: more than one pair per domain */
+	CAP__N
+};
+
+/* When a description asks for a capability (else lacking it is silent). */
+enum cap_ask {
+	ASK_NEVER,	/* a spelling, not a feature */
+	ASK_ALWAYS,
+	ASK_SUITES,	/* the policy has TLS 1.3 */
+	ASK_TICKETS,	/* session tickets on */
+	ASK_KEM_GROUP,	/* a hybrid KEM group in the groups */
+	ASK_PAIRS,	/* a certificate with more than one pair */
+};
+
+enum group_kind { GROUP_EC, GROUP_FFDHE, GROUP_KEM };
+
+bool	 caps_has(enum server, long version, enum cap);
+/* Inside a range tlsgen writes for (and has proven). */
+bool	 caps_proven(enum server, long version);
+/* Those ranges, as a sentence for messages. */
+const char *caps_ranges(enum server);
+/* The template folder of the version's syntax; NULL outside the ranges. */
+const char *caps_tmpl_dir(enum server, long version);
+const char *caps_product(enum server);
+const char *caps_version_text(enum server, long, char *, size_t);
+const char *caps_key(enum cap);
+enum server caps_server(enum cap);
+enum cap_ask caps_ask(enum cap);
+const char *caps_setting(enum cap);
+const char *caps_lacking(enum cap);
+enum group_kind caps_group_kind(const char *group);
 
 /* ----------------------------------------------------------------- cert.c */
 
