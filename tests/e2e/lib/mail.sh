@@ -355,8 +355,10 @@ ejabberd_log_problems() {
 	log_problems "$(ejabberd_log "$1")" '\[(warning|error|critical|alert|emergency)\]' "${2:-}"
 }
 
+# EJABBERD_KNOWN_WARNINGS: an ERE of start-up warnings a given ejabberd
+# release always logs (ejabberd 24.12: captcha_cmd, whatever the modules).
 ejabberd_check() {
-	ejabberd_log_problems "$1"
+	ejabberd_log_problems "$1" "${EJABBERD_KNOWN_WARNINGS:-}"
 }
 
 # ejabberd removes its pid file when it stops: the pid was saved at start.

@@ -208,6 +208,11 @@ $(tail -n 20 "$L/log/apache2/error.log" 2>/dev/null)"
 			'max-age=31536000'
 	fi
 
+	# More probes of the caller's, if any (web_extra_probes NGINX_UP APACHE_UP).
+	if declare -F web_extra_probes >/dev/null; then
+		web_extra_probes "$nginx_up" "$apache_up"
+	fi
+
 	# Logs, shutdown, and nothing left listening.
 	[ -n "$nginx_up" ] && web_check_log nginx "$L/log/nginx/error.log"
 	[ -n "$apache_up" ] && web_check_log apache2 "$L/log/apache2/error.log"

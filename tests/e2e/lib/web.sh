@@ -238,8 +238,9 @@ web_probe_socket() {
 		want=
 		got=
 		for g in $WEB_ALL_GROUPS; do
-			# FFDHE groups do not apply to TLS 1.2 ECDHE suites
-			[ "$v" = tls1_2 ] && [[ $g = ffdhe* ]] && continue
+			# FFDHE groups do not apply to TLS 1.2 ECDHE suites,
+			# hybrid KEM groups (X25519MLKEM768) to TLS 1.2 at all
+			[ "$v" = tls1_2 ] && [[ $g = ffdhe* || $g = *MLKEM* ]] && continue
 			case ":$WEB_GROUPS:" in *":$g:"*) want="$want $g" ;; esac
 			tls_group_accepted "${sni[@]}" "$addr:$sport" "$v" "$g" &&
 				got="$got $g"
