@@ -14,6 +14,8 @@ packages=(
 	# the fault and limit tests: memcheck, kills at each system call,
 	# peak memory, YAML parsing of ejabberd.yml, man pages, patch
 	valgrind strace time python3-yaml man-db patch
+	# tests/e2e/trixie.sh: the Debian 13 root its servers run in
+	debootstrap
 )
 
 missing=()
