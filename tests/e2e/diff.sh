@@ -105,10 +105,14 @@ check_eq "the removal shows all of downloads.conf" \
 	"$(sed 's/^/-/' "$ROOT/etc/nginx/tlsgen/downloads.conf")" \
 	"$(sed -n '/^--- a\/etc\/nginx\/tlsgen\/downloads.conf/,/^--- /p' \
 		"$T/changes.diff" | grep -E '^-' | grep -v '^--- ')"
+# Where diff -u puts them: three lines of context around the max-age line
+# of people.conf, and the whole of downloads.conf (wiki.conf is as long).
+hsts_line=$(grep -n 'max-age=31536000' "$ROOT/etc/apache2/tlsgen/people.conf" | cut -d: -f1)
+dl_lines=$(wc -l <"$ROOT/etc/nginx/tlsgen/downloads.conf")
 check_eq "hunk headers as diff -u writes them" \
-	"@@ -51,7 +51,7 @@
-@@ -1,55 +0,0 @@
-@@ -0,0 +1,55 @@" "$(grep '^@@' "$T/changes.diff" |
+	"@@ -$((hsts_line - 3)),7 +$((hsts_line - 3)),7 @@
+@@ -1,$dl_lines +0,0 @@
+@@ -0,0 +1,$dl_lines @@" "$(grep '^@@' "$T/changes.diff" |
 		sed 's/^\(@@ [^@]* @@\).*/\1/')"
 echo "diff of the example took ${ms} ms"
 
