@@ -115,12 +115,20 @@ echo "trixie versions: $TARGET"
 OPENSSL_SAYS=$(openssl version 2>&1)
 echo "client: $OPENSSL_SAYS"
 
-# run_part NAME FUNCTION -- one suite in a subshell (each suite ends with
-# e2e_finish); its checks are shown, its summary line is added to ours.
+# start_part NAME FUNCTION -- one suite in a background subshell (each
+# suite ends with e2e_finish); the web and mail suites use distinct
+# addresses and ports (web-suite.sh's OCSP port is not mkpki's), so they
+# run side by side. end_part NAME waits for it, shows its checks and adds
+# its summary line to ours.
 TOTAL_P=0 TOTAL_F=0 TOTAL_S=0
-run_part() {
+declare -A PART_PID
+start_part() {
+	( "$2" ) >"$W/$1.log" 2>&1 &
+	PART_PID[$1]=$!
+}
+end_part() {
 	local name=$1 line log=$W/$1.log
-	( "$2" ) >"$log" 2>&1
+	wait "${PART_PID[$1]}"
 	cat "$log"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" |
 		tail -n 1)
@@ -258,8 +266,10 @@ case $OPENSSL_SAYS in
 "OpenSSL 3.5"*) ok "client is the root's OpenSSL 3.5 ($OPENSSL_SAYS)" ;;
 *) fail "client is the root's OpenSSL 3.5" "$OPENSSL_SAYS" ;;
 esac
-run_part web web_part
-run_part mail mail_part
+start_part web web_part
+start_part mail mail_part
+end_part web
+end_part mail
 
 unmount_all
 left=$(awk -v r="$ROOT" 'index($2, r "/") == 1' /proc/self/mounts)
