@@ -84,8 +84,9 @@ static const struct cap_def {
 	    "and later); OpenSSL's defaults apply" },
 	[CAP_HTTP2_DIRECTIVE] = { SRV_NGINX, "http2_directive",
 	    "http2", ASK_NEVER, "" },
+	/* Warned by policy.c's policy_costs(), with the keys' holder. */
 	[CAP_TICKET_ROTATION] = { SRV_NGINX, "ticket_rotation",
-	    "session tickets", ASK_TICKETS, "never rotates its automatic "
+	    "session tickets", ASK_NEVER, "never rotates its automatic "
 	    "ticket keys (1.23.2 and later rotate them): one key for the "
 	    "life of the process" },
 	[CAP_CHAIN_FILES] = { SRV_POSTFIX, "chain_files",
@@ -103,11 +104,13 @@ static const struct cap_def {
 	    "and each login runs in its own process: no session resumption "
 	    "(high-performance login mode would resume, at the cost of one "
 	    "process holding every client's TLS and session)" },
+	/* Suites and groups: what ejabberd enforces instead is policy.c's
+	 * server_caps[]; policy_costs() warns, naming this version. */
 	[CAP_SUITES_EJ] = { SRV_EJABBERD, "suites",
-	    "TLS 1.3 suites", ASK_ALWAYS, "cannot set them; OpenSSL's "
+	    "TLS 1.3 suites", ASK_NEVER, "cannot set them; OpenSSL's "
 	    "defaults apply" },
 	[CAP_GROUPS_EJ] = { SRV_EJABBERD, "groups",
-	    "groups", ASK_ALWAYS, "cannot set them; OpenSSL's defaults "
+	    "groups", ASK_NEVER, "cannot set them; OpenSSL's defaults "
 	    "apply" },
 	[CAP_SESSION_CACHE_EJ] = { SRV_EJABBERD, "session_cache",
 	    "session cache", ASK_ALWAYS, "has none: no session resumption" },

@@ -654,13 +654,14 @@ static const struct server_caps {
 	{ SRV_APACHE, 0, NULL, NULL, NULL, false, -1, "mod_ssl's memory, made at "
 	    "start and never rotated (no SSLSessionTicketKeyFile)" },
 	{ SRV_POSTFIX, 0, NULL, NULL, NULL, false, 0, "tlsmgr, which rotates them" },
-	{ SRV_DOVECOT, SRV_VERSION(2, 3, 999), "Dovecot 2.3 has "
+	/* Dovecot 2.4 has no ssl_max_protocol either (doveconf 2.4.1). */
+	{ SRV_DOVECOT, SRV_VERSION(2, 4, 999), "Dovecot 2.3 and 2.4 have "
 	    "ssl_min_protocol but no maximum", NULL, NULL, false, 0,
 	    "each login process, which dies with its connection" },
 	{ SRV_DOVECOT, 0, NULL, NULL, NULL, false, 0, "each login process" },
 	/* fast_tls issues no tickets, whatever protocol_options say. */
-	{ SRV_EJABBERD, 0, NULL, "ejabberd 23.01 cannot set them",
-	    "ejabberd 23.01 cannot set them", true, 0, "" },
+	{ SRV_EJABBERD, 0, NULL, "cannot set them", "cannot set them", true,
+	    0, "" },
 };
 
 static const struct server_caps *
@@ -817,10 +818,14 @@ endpoint_costs(const struct model *m, const struct tls_side *ep,
 		    got->protocols & ~want->protocols));
 	if (c != NULL && c->no_suites != NULL && (got->protocols & PROTO_TLS13))
 		diag_at(d, SEV_WARNING, s->line, s->elem, s->id, "%s: TLS 1.3 "
-		    "suites: %s; OpenSSL's defaults apply", srv, c->no_suites);
+		    "suites: %s %s %s; OpenSSL's defaults apply", srv,
+		    caps_product(ep->server), caps_version_text(ep->server,
+		    m->target.server[ep->server], v, sizeof(v)), c->no_suites);
 	if (c != NULL && c->no_groups != NULL)
 		diag_at(d, SEV_WARNING, s->line, s->elem, s->id, "%s: groups: "
-		    "%s; OpenSSL's defaults apply", srv, c->no_groups);
+		    "%s %s %s; OpenSSL's defaults apply", srv,
+		    caps_product(ep->server), caps_version_text(ep->server,
+		    m->target.server[ep->server], v, sizeof(v)), c->no_groups);
 	if (want->tickets && c != NULL && c->ticket_rotation != 0 &&
 	    (c->ticket_rotation < 0 ||
 	    m->target.server[ep->server] < c->ticket_rotation))
