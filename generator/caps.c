@@ -174,6 +174,28 @@ caps_proven(enum server srv, long version)
 	return generation(srv, version) != NULL;
 }
 
+/*
+ * A series declared without its patch release ("2.4"): the oldest proven
+ * release of that series (Apache 2.4.57, Dovecot 2.3.19), the version the
+ * output then holds for; 0 when no release of it is proven.
+ */
+long
+caps_series_floor(enum server srv, long series)
+{
+	long	 lo = series - series % 1000, hi = lo + ANY_PATCH, best = 0;
+	size_t	 i;
+
+	for (i = 0; i < N(generations); i++) {
+		const struct generation *g = &generations[i];
+		long	 v = g->lo > lo ? g->lo : lo;
+
+		if (g->srv == srv && v <= hi && v <= g->hi &&
+		    (best == 0 || v < best))
+			best = v;
+	}
+	return best;
+}
+
 const char *
 caps_ranges(enum server srv)
 {

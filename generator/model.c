@@ -379,7 +379,12 @@ read_target(struct mctx *c, xmlNodePtr n)
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if ((v = attr(c, n, names[i])) == NULL)
 			continue;
-		if ((why = value_server_version(v, &ver)) != NULL)
+		if ((why = value_server_version(v, &ver)) == NULL &&
+		    strchr(strchr(v, '.') + 1, '.') == NULL &&
+		    caps_series_floor((enum server)i, ver) != 0)
+			/* "2.4": the series, from its oldest proven release. */
+			ver = caps_series_floor((enum server)i, ver);
+		if (why != NULL)
 			bad_value(c, n, names[i], v, why);
 		else if (!caps_proven((enum server)i, ver))
 			bad_value(c, n, names[i], v, arena_printf(c->m->a,

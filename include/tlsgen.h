@@ -488,6 +488,8 @@ enum group_kind { GROUP_EC, GROUP_FFDHE, GROUP_KEM };
 bool	 caps_has(enum server, long version, enum cap);
 /* Inside a range tlsgen writes for (and has proven). */
 bool	 caps_proven(enum server, long version);
+/* The oldest proven release of a series ("2.4": 2.4.57), or 0. */
+long	 caps_series_floor(enum server, long series);
 /* Those ranges, as a sentence for messages. */
 const char *caps_ranges(enum server);
 /* The template folder of the version's syntax; NULL outside the ranges. */

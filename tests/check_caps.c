@@ -165,6 +165,20 @@ START_TEST(test_proven_ranges)
 }
 END_TEST
 
+START_TEST(test_series)
+{
+	/* A series without its patch release: its oldest proven one. */
+	generate_ok("<target apache=\"2.4\" dovecot=\"2.3\" nginx=\"1.22\" "
+	    "postfix=\"3.7\"/>", false);
+	ck_assert_int_eq(M->target.server[SRV_APACHE], V(2, 4, 57));
+	ck_assert_int_eq(M->target.server[SRV_DOVECOT], V(2, 3, 19));
+	ck_assert_int_eq(M->target.server[SRV_NGINX], V(1, 22, 0));
+	ck_assert_int_eq(M->target.server[SRV_POSTFIX], V(3, 7, 0));
+	ck_assert_in(DOVECOT, "for Dovecot 2.3.19.");
+	ck_assert_int_eq(caps_series_floor(SRV_DOVECOT, V(2, 2, 0)), 0);
+}
+END_TEST
+
 START_TEST(test_refused_at_target)
 {
 	ck_assert(generate("<target nginx=\"1.18\" dovecot=\"2.2.36\" "
@@ -364,6 +378,7 @@ caps_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_proven_ranges);
+	tcase_add_test(tc, test_series);
 	tcase_add_test(tc, test_refused_at_target);
 	tcase_add_test(tc, test_version_named);
 	tcase_add_test(tc, test_nginx_reject_conf_command);
