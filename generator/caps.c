@@ -84,7 +84,8 @@ static const struct cap_def {
 	    "and later); OpenSSL's defaults apply" },
 	[CAP_HTTP2_DIRECTIVE] = { SRV_NGINX, "http2_directive",
 	    "http2", ASK_NEVER, "" },
-	/* Warned by policy.c's policy_costs(), with the keys' holder. */
+	/* Warned by policy.c's policy_costs(), with enforce[]'s keys'
+	 * holder; caps_rotates_tickets() reads this row. */
 	[CAP_TICKET_ROTATION] = { SRV_NGINX, "ticket_rotation",
 	    "session tickets", ASK_NEVER, "never rotates its automatic "
 	    "ticket keys (1.23.2 and later rotate them): one key for the "
@@ -104,8 +105,8 @@ static const struct cap_def {
 	    "and each login runs in its own process: no session resumption "
 	    "(high-performance login mode would resume, at the cost of one "
 	    "process holding every client's TLS and session)" },
-	/* Suites and groups: what ejabberd enforces instead is policy.c's
-	 * server_caps[]; policy_costs() warns, naming this version. */
+	/* Suites and groups: what ejabberd enforces instead is enforce[]
+	 * below; policy_costs() warns, naming this version. */
 	[CAP_SUITES_EJ] = { SRV_EJABBERD, "suites",
 	    "TLS 1.3 suites", ASK_NEVER, "cannot set them; OpenSSL's "
 	    "defaults apply" },
@@ -154,6 +155,71 @@ caps_has(enum server srv, long version, enum cap cap)
 		    version <= caps[i].hi)
 			return true;
 	return false;
+}
+
+/*
+ * Per server (and version range): which parts of a policy it can set, as
+ * policy.c enforces and warns.  A NULL setting means it can; otherwise the
+ * text says which setting is missing, for the warning.  Ticket rotation:
+ * whether the server rotates session-ticket keys on its own.
+ */
+enum rotation { ROT_ALWAYS, ROT_NEVER, ROT_BY_CAP };
+
+static const struct enforce_row {
+	enum server		 srv;
+	long			 until;	/* last version the row holds for */
+	enum rotation		 rotation;
+	struct caps_enforce	 e;
+} enforce[] = {
+	/* CAP_TICKET_ROTATION: 1.23.2 and later rotate them. */
+	{ SRV_NGINX, 0, ROT_BY_CAP, { NULL, NULL, NULL, false,
+	    "each worker's memory (nginx before 1.23.2 never rotates them)" } },
+	{ SRV_APACHE, 0, ROT_NEVER, { NULL, NULL, NULL, false, "mod_ssl's "
+	    "memory, made at start and never rotated (no "
+	    "SSLSessionTicketKeyFile)" } },
+	{ SRV_POSTFIX, 0, ROT_ALWAYS, { NULL, NULL, NULL, false,
+	    "tlsmgr, which rotates them" } },
+	/* Dovecot 2.4 has no ssl_max_protocol either (doveconf 2.4.1). */
+	{ SRV_DOVECOT, V(2, 4, ANY_PATCH), ROT_ALWAYS, { "Dovecot 2.3 and 2.4 "
+	    "have ssl_min_protocol but no maximum", NULL, NULL, false,
+	    "each login process, which dies with its connection" } },
+	{ SRV_DOVECOT, 0, ROT_ALWAYS, { NULL, NULL, NULL, false,
+	    "each login process" } },
+	/* fast_tls issues no tickets, whatever protocol_options say. */
+	{ SRV_EJABBERD, 0, ROT_ALWAYS, { NULL, "cannot set them",
+	    "cannot set them", true, "" } },
+};
+
+static const struct enforce_row *
+enforce_row(enum server srv, long version)
+{
+	size_t	 i;
+
+	for (i = 0; i < N(enforce); i++)
+		if (enforce[i].srv == srv && (enforce[i].until == 0 ||
+		    version <= enforce[i].until))
+			return &enforce[i];
+	return NULL;
+}
+
+const struct caps_enforce *
+caps_enforce(enum server srv, long version)
+{
+	const struct enforce_row *r = enforce_row(srv, version);
+
+	return r != NULL ? &r->e : NULL;
+}
+
+bool
+caps_rotates_tickets(enum server srv, long version)
+{
+	const struct enforce_row *r = enforce_row(srv, version);
+
+	if (r == NULL || r->rotation == ROT_ALWAYS)
+		return true;
+	if (r->rotation == ROT_NEVER)
+		return false;
+	return caps_has(srv, version, CAP_TICKET_ROTATION);
 }
 
 static const struct generation *

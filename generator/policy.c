@@ -621,7 +621,11 @@ policy_resolve(struct model *m, const struct profiles *ps, struct diags *d)
 #define OPENSSL_DEFAULT_SUITES	"TLS_AES_256_GCM_SHA384:" \
 	"TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256"
 
-/* OpenSSL's default group list, by the first release that has it. */
+/*
+ * OpenSSL's default group list, by the first release that has it.  A fact
+ * of OpenSSL, not of any server (caps.c's table is per server), so it
+ * stays beside the OpenSSL default suites.
+ */
 static const struct {
 	long		 since;
 	const char	*groups;
@@ -632,49 +636,6 @@ static const struct {
 	    "ffdhe2048:ffdhe3072:ffdhe4096:ffdhe6144:ffdhe8192" },
 	{ 0, "X25519:prime256v1:secp521r1:secp384r1" },
 };
-
-/*
- * Per server (and version range): which parts of a policy it can set.
- * A NULL setting means it can; otherwise the text says which setting is
- * missing, for the warning.  ticket_rotation: the first version that
- * rotates session-ticket keys on its own (0: every version, -1: none).
- */
-static const struct server_caps {
-	enum server	 srv;
-	long		 until;		/* last version the row holds for */
-	const char	*no_max_protocol;
-	const char	*no_suites;
-	const char	*no_groups;
-	bool		 no_tickets;	/* never issues session tickets */
-	long		 ticket_rotation;
-	const char	*ticket_keys;	/* who holds the keys, for the text */
-} server_caps[] = {
-	{ SRV_NGINX, 0, NULL, NULL, NULL, false, SRV_VERSION(1, 23, 2),
-	    "each worker's memory (nginx before 1.23.2 never rotates them)" },
-	{ SRV_APACHE, 0, NULL, NULL, NULL, false, -1, "mod_ssl's memory, made at "
-	    "start and never rotated (no SSLSessionTicketKeyFile)" },
-	{ SRV_POSTFIX, 0, NULL, NULL, NULL, false, 0, "tlsmgr, which rotates them" },
-	/* Dovecot 2.4 has no ssl_max_protocol either (doveconf 2.4.1). */
-	{ SRV_DOVECOT, SRV_VERSION(2, 4, 999), "Dovecot 2.3 and 2.4 have "
-	    "ssl_min_protocol but no maximum", NULL, NULL, false, 0,
-	    "each login process, which dies with its connection" },
-	{ SRV_DOVECOT, 0, NULL, NULL, NULL, false, 0, "each login process" },
-	/* fast_tls issues no tickets, whatever protocol_options say. */
-	{ SRV_EJABBERD, 0, NULL, "cannot set them", "cannot set them", true,
-	    0, "" },
-};
-
-static const struct server_caps *
-caps_of(enum server srv, const struct target *t)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(server_caps) / sizeof(server_caps[0]); i++)
-		if (server_caps[i].srv == srv && (server_caps[i].until == 0 ||
-		    t->server[srv] <= server_caps[i].until))
-			return &server_caps[i];
-	return NULL;
-}
 
 static const char *
 default_groups(long openssl)
@@ -692,7 +653,7 @@ void
 policy_enforced(const struct policy *in, enum server srv,
     const struct target *t, struct policy *out)
 {
-	const struct server_caps *c = caps_of(srv, t);
+	const struct caps_enforce *c = caps_enforce(srv, t->server[srv]);
 
 	*out = *in;
 	if (c == NULL || in->profile == NULL)
@@ -805,7 +766,8 @@ endpoint_costs(const struct model *m, const struct tls_side *ep,
 {
 	const struct service *s = ep->svc;
 	const struct policy *want = &s->pol, *got = &ep->pol;
-	const struct server_caps *c = caps_of(ep->server, &m->target);
+	const struct caps_enforce *c = caps_enforce(ep->server,
+	    m->target.server[ep->server]);
 	const char *srv = server_names[ep->server];
 	char	 p[64], v[32];
 
@@ -826,9 +788,8 @@ endpoint_costs(const struct model *m, const struct tls_side *ep,
 		    "%s %s %s; OpenSSL's defaults apply", srv,
 		    caps_product(ep->server), caps_version_text(ep->server,
 		    m->target.server[ep->server], v, sizeof(v)), c->no_groups);
-	if (want->tickets && c != NULL && c->ticket_rotation != 0 &&
-	    (c->ticket_rotation < 0 ||
-	    m->target.server[ep->server] < c->ticket_rotation))
+	if (want->tickets && c != NULL && !caps_rotates_tickets(ep->server,
+	    m->target.server[ep->server]))
 		diag_at(d, SEV_WARNING, s->line, s->elem, s->id, "%s: session "
 		    "tickets: the keys live in %s, so a key taken from the "
 		    "running server decrypts every session resumed since "

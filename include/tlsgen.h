@@ -412,7 +412,7 @@ long	 openssl_linked_version(void);
  * One server's side of a service (a web service's HTTPS socket, a mail
  * service's SMTP or IMAP, an XMPP service) and the policy as that server
  * enforces it: what it can set of the wish, OpenSSL's defaults for the
- * rest (policy.c's server_caps[]).
+ * rest (caps.c's caps_enforce()).
  */
 struct tls_side {
 	const struct service *svc;
@@ -486,6 +486,20 @@ enum cap_ask {
 enum group_kind { GROUP_EC, GROUP_FFDHE, GROUP_KEM };
 
 bool	 caps_has(enum server, long version, enum cap);
+/*
+ * What a server version enforces of a policy: a NULL text means it can set
+ * that part; otherwise the text names what is missing, for the warning.
+ */
+struct caps_enforce {
+	const char	*no_max_protocol;
+	const char	*no_suites;
+	const char	*no_groups;
+	bool		 no_tickets;	/* never issues session tickets */
+	const char	*ticket_keys;	/* who holds the keys, for the text */
+};
+const struct caps_enforce *caps_enforce(enum server, long version);
+/* Rotates session-ticket keys on its own. */
+bool	 caps_rotates_tickets(enum server, long version);
 /* Inside a range tlsgen writes for (and has proven). */
 bool	 caps_proven(enum server, long version);
 /* The oldest proven release of a series ("2.4": 2.4.57), or 0. */

@@ -370,6 +370,75 @@ START_TEST(test_ejabberd_gaps)
 }
 END_TEST
 
+/*
+ * What each server enforces of a policy (policy.c asks caps_enforce()):
+ * every row, and both sides of each version boundary.
+ */
+START_TEST(test_enforce_rows)
+{
+	const struct caps_enforce *e;
+
+	/* nginx: sets everything; rotates ticket keys from 1.23.2. */
+	e = caps_enforce(SRV_NGINX, V(1, 22, 1));
+	ck_assert_ptr_nonnull(e);
+	ck_assert_ptr_null(e->no_max_protocol);
+	ck_assert_ptr_null(e->no_suites);
+	ck_assert_ptr_null(e->no_groups);
+	ck_assert(!e->no_tickets);
+	ck_assert_ptr_nonnull(strstr(e->ticket_keys, "each worker's memory"));
+	ck_assert(!caps_rotates_tickets(SRV_NGINX, V(1, 23, 1)));
+	ck_assert(caps_rotates_tickets(SRV_NGINX, V(1, 23, 2)));
+	ck_assert(caps_rotates_tickets(SRV_NGINX, V(1, 26, 3)));
+	ck_assert_ptr_eq(caps_enforce(SRV_NGINX, V(1, 26, 3)), e);
+
+	/* Apache: sets everything; never rotates its ticket keys. */
+	e = caps_enforce(SRV_APACHE, V(2, 4, 71));
+	ck_assert_ptr_nonnull(e);
+	ck_assert_ptr_null(e->no_max_protocol);
+	ck_assert_ptr_null(e->no_suites);
+	ck_assert_ptr_null(e->no_groups);
+	ck_assert(!e->no_tickets);
+	ck_assert_ptr_nonnull(strstr(e->ticket_keys, "mod_ssl's memory"));
+	ck_assert(!caps_rotates_tickets(SRV_APACHE, V(2, 4, 57)));
+	ck_assert(!caps_rotates_tickets(SRV_APACHE, V(2, 4, 71)));
+
+	/* Postfix: sets everything; tlsmgr rotates. */
+	e = caps_enforce(SRV_POSTFIX, V(3, 7, 11));
+	ck_assert_ptr_nonnull(e);
+	ck_assert_ptr_null(e->no_max_protocol);
+	ck_assert_ptr_null(e->no_suites);
+	ck_assert_ptr_null(e->no_groups);
+	ck_assert(!e->no_tickets);
+	ck_assert_str_eq(e->ticket_keys, "tlsmgr, which rotates them");
+	ck_assert(caps_rotates_tickets(SRV_POSTFIX, V(3, 10, 13)));
+
+	/* Dovecot 2.3 and 2.4: no maximum protocol; a later row has one. */
+	e = caps_enforce(SRV_DOVECOT, V(2, 3, 19));
+	ck_assert_ptr_nonnull(e);
+	ck_assert_ptr_nonnull(strstr(e->no_max_protocol, "no maximum"));
+	ck_assert_ptr_null(e->no_suites);
+	ck_assert_ptr_null(e->no_groups);
+	ck_assert(!e->no_tickets);
+	ck_assert_ptr_eq(caps_enforce(SRV_DOVECOT, V(2, 4, 999)), e);
+	e = caps_enforce(SRV_DOVECOT, V(2, 5, 0));
+	ck_assert_ptr_nonnull(e);
+	ck_assert_ptr_null(e->no_max_protocol);
+	ck_assert_str_eq(e->ticket_keys, "each login process");
+	ck_assert(caps_rotates_tickets(SRV_DOVECOT, V(2, 4, 1)));
+	ck_assert(caps_rotates_tickets(SRV_DOVECOT, V(2, 5, 0)));
+
+	/* ejabberd: no suites, no groups, no tickets at all. */
+	e = caps_enforce(SRV_EJABBERD, V(23, 1, 0));
+	ck_assert_ptr_nonnull(e);
+	ck_assert_ptr_null(e->no_max_protocol);
+	ck_assert_str_eq(e->no_suites, "cannot set them");
+	ck_assert_str_eq(e->no_groups, "cannot set them");
+	ck_assert(e->no_tickets);
+	ck_assert_ptr_eq(caps_enforce(SRV_EJABBERD, V(24, 12, 0)), e);
+	ck_assert(caps_rotates_tickets(SRV_EJABBERD, V(24, 12, 0)));
+}
+END_TEST
+
 static Suite *
 caps_suite(void)
 {
@@ -388,6 +457,7 @@ caps_suite(void)
 	tcase_add_test(tc, test_postfix_groups);
 	tcase_add_test(tc, test_dovecot_generations);
 	tcase_add_test(tc, test_ejabberd_gaps);
+	tcase_add_test(tc, test_enforce_rows);
 	suite_add_tcase(s, tc);
 	return s;
 }
