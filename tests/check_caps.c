@@ -51,12 +51,7 @@ static struct outset	 OUT;
 static void
 setup(void)
 {
-	struct diags	 pd;
-
-	diags_init(&pd, NULL);
-	ck_assert_msg(profiles_load(&PS, tu_path("profiles"), &pd) == 0,
-	    "profiles:\n%s", tu_dump(&pd));
-	diags_free(&pd);
+	tu_load_profiles(&PS);
 	memset(&D, 0, sizeof(D));
 	memset(&OUT, 0, sizeof(OUT));
 	DOC = NULL;

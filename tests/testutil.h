@@ -107,6 +107,18 @@ tu_dump(const struct diags *d)
 	return out;
 }
 
+/* profiles/ into ps; a profile the loader refuses fails the test. */
+static inline void
+tu_load_profiles(struct profiles *ps)
+{
+	struct diags	 pd;
+
+	diags_init(&pd, NULL);
+	ck_assert_msg(profiles_load(ps, tu_path("profiles"), &pd) == 0,
+	    "profiles:\n%s", tu_dump(&pd));
+	diags_free(&pd);
+}
+
 static inline bool
 tu_has(const struct diags *d, enum severity sev, const char *text)
 {
